@@ -1,0 +1,182 @@
+"""Configuration: environment variables (prefix ``OPKRAEVNING_``) over an optional TOML file.
+
+Nested groups use ``__`` in environment names, e.g. ``OPKRAEVNING_SMTP__PORT=2525``.
+The TOML file is named by ``OPKRAEVNING_CONFIG`` (or ``--config`` on the command line);
+its tables have the same names as the groups below (``[smtp]``, ``[web]`` ...).
+Environment variables win over the file. Empty connection settings mean "off".
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+ENV_PREFIX = "OPKRAEVNING_"
+CONFIG_ENV = "OPKRAEVNING_CONFIG"
+DEFAULT_DATABASE_URL = "sqlite:///./var/opkraevning.db"
+
+
+class SettingsError(Exception):
+    """Invalid configuration, with one line naming the setting."""
+
+
+class SmtpSettings(BaseModel):
+    """Our inbound SMTP listener."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=2525, ge=0, le=65535)
+    max_message_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
+    tls_cert_file: Path | None = None
+    tls_key_file: Path | None = None
+
+
+class WebSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+
+
+class ImapSettings(BaseModel):
+    """IMAP poller; off while ``host`` is empty."""
+
+    host: str = ""
+    port: int = Field(default=993, ge=1, le=65535)
+    ssl: bool = True
+    username: str = ""
+    password: str = ""
+    folder: str = "INBOX"
+    processed_folder: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+
+class RelaySettings(BaseModel):
+    """Outbound SMTP relay; off while ``host`` is empty."""
+
+    host: str = ""
+    port: int = Field(default=587, ge=1, le=65535)
+    starttls: bool = True
+    username: str = ""
+    password: str = ""
+    from_address: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+
+class DigitalPostSettings(BaseModel):
+    """Digital Post (MeMo); each source is off while empty."""
+
+    drop_dir: Path | None = None
+    outbox_dir: Path | None = None
+    api_url: str = ""
+    api_token: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return self.drop_dir is not None or bool(self.api_url)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        extra="forbid",
+    )
+
+    database_url: str = DEFAULT_DATABASE_URL
+    timezone: str = "Europe/Copenhagen"
+    accepted_recipients: list[str] = Field(default_factory=lambda: ["opkraevning@localhost"])
+    policy_file: Path | None = None
+    data_dir: Path = Path("var")
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    imap: ImapSettings = Field(default_factory=ImapSettings)
+    relay: RelaySettings = Field(default_factory=RelaySettings)
+    digital_post: DigitalPostSettings = Field(default_factory=DigitalPostSettings)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
+            raise ValueError("must start with sqlite:// or postgresql+psycopg://")
+        return value
+
+    @field_validator("accepted_recipients")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        cleaned = [address.strip().lower() for address in value if address.strip()]
+        for address in cleaned:
+            if address.count("@") != 1 or " " in address:
+                raise ValueError(f"not an email address: {address!r}")
+        return cleaned
+
+    @field_validator("policy_file")
+    @classmethod
+    def _policy_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"file not found: {value}")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = os.environ.get(CONFIG_ENV)
+        if config_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
+        return tuple(sources)
+
+
+def _setting_name(location: tuple[int | str, ...]) -> str:
+    return ENV_PREFIX + "__".join(str(part).upper() for part in location)
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Load settings; raise :class:`SettingsError` with one line naming the bad setting."""
+    if config_file is not None:
+        if not config_file.is_file():
+            raise SettingsError(f"invalid setting {CONFIG_ENV}: file not found: {config_file}")
+        os.environ[CONFIG_ENV] = str(config_file)
+    env_file = os.environ.get(CONFIG_ENV)
+    if env_file and not Path(env_file).is_file():
+        raise SettingsError(f"invalid setting {CONFIG_ENV}: file not found: {env_file}")
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = _setting_name(tuple(first["loc"]))
+        raise SettingsError(f"invalid setting {name}: {first['msg']}") from None
+    except ValueError as exc:  # e.g. TOML syntax error
+        raise SettingsError(f"invalid setting {CONFIG_ENV}: {exc}") from None
