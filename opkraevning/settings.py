@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -30,7 +30,11 @@ class SettingsError(Exception):
     """Invalid configuration, with one line naming the setting."""
 
 
-class SmtpSettings(BaseModel):
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SmtpSettings(_Group):
     """Our inbound SMTP listener."""
 
     host: str = "127.0.0.1"
@@ -40,12 +44,12 @@ class SmtpSettings(BaseModel):
     tls_key_file: Path | None = None
 
 
-class WebSettings(BaseModel):
+class WebSettings(_Group):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
 
 
-class ImapSettings(BaseModel):
+class ImapSettings(_Group):
     """IMAP poller; off while ``host`` is empty."""
 
     host: str = ""
@@ -61,7 +65,7 @@ class ImapSettings(BaseModel):
         return bool(self.host)
 
 
-class RelaySettings(BaseModel):
+class RelaySettings(_Group):
     """Outbound SMTP relay; off while ``host`` is empty."""
 
     host: str = ""
@@ -76,7 +80,7 @@ class RelaySettings(BaseModel):
         return bool(self.host)
 
 
-class DigitalPostSettings(BaseModel):
+class DigitalPostSettings(_Group):
     """Digital Post (MeMo); each source is off while empty."""
 
     drop_dir: Path | None = None
@@ -177,6 +181,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     except ValidationError as exc:
         first = exc.errors()[0]
         name = _setting_name(tuple(first["loc"]))
-        raise SettingsError(f"invalid setting {name}: {first['msg']}") from None
+        reason = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"invalid setting {name}: {reason}") from None
     except ValueError as exc:  # e.g. TOML syntax error
         raise SettingsError(f"invalid setting {CONFIG_ENV}: {exc}") from None

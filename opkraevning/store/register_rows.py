@@ -127,7 +127,7 @@ class _Checker:
 
 
 def _stdnum_reason(exc: StdnumError) -> str:
-    return str(exc.message).rstrip(".").lower() if exc.message else "invalid"
+    return str(exc).rstrip(".").lower() or "invalid"
 
 
 def debtor_record(row: dict[str, str | None]) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""The brain: parse, match, classify, rules, proposals and drafting (pure where it can be)."""

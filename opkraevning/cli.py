@@ -1,0 +1,239 @@
+"""The ``opkraevning`` command line.
+
+Exit codes: 0 success; 1 the command ran but something is wrong (e.g. rows rejected);
+2 usage or configuration error; 3 ``import --strict`` refused the files (nothing imported).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from opkraevning.privacy import redact_cpr_in_text
+from opkraevning.settings import Settings, SettingsError, load_settings
+from opkraevning.store import migrate
+from opkraevning.store.db import make_engine
+from opkraevning.store.queries import count_rows
+from opkraevning.store.register_import import ImportFileError, RowProblem, import_register
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+EXIT_STRICT_REFUSED = 3
+
+
+class _RedactingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_cpr_in_text(super().format(record))
+
+
+def _configure_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
+    if not verbose:
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    click.echo(f"opkraevning: {message}", err=True)
+    sys.exit(code)
+
+
+@dataclass
+class Context:
+    config_file: Path | None
+    _settings: Settings | None = None
+    _engine: Engine | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            try:
+                self._settings = load_settings(self.config_file)
+            except SettingsError as exc:
+                _fail(str(exc))
+        return self._settings
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.settings.database_url)
+        return self._engine
+
+    def current_engine(self) -> Engine:
+        """The engine, after checking that the schema is current."""
+        try:
+            up_to_date = migrate.is_up_to_date(self.engine)
+        except OperationalError as exc:
+            _fail(f"cannot reach the database: {exc.orig}")
+        if not up_to_date:
+            _fail("the database schema is not current: run `opkraevning db upgrade`")
+        return self.engine
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group()
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML settings file (or OPKRAEVNING_CONFIG).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Debug logging.")
+@click.version_option(package_name="opkraevning")
+@click.pass_context
+def main(ctx: click.Context, config_file: Path | None, verbose: bool) -> None:
+    """Opkrævning: the collection office's correspondence assistant."""
+    _configure_logging(verbose)
+    ctx.obj = Context(config_file)
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@pass_context
+def db_upgrade(context: Context) -> None:
+    """Create the database, or upgrade it to the newest schema."""
+    try:
+        before = migrate.current_revision(context.engine)
+        migrate.upgrade(context.engine)
+    except OperationalError as exc:
+        _fail(f"cannot reach the database: {exc.orig}")
+    after = migrate.current_revision(context.engine)
+    click.echo(f"schema {before or 'empty'} -> {after}")
+
+
+@db.command("current")
+@pass_context
+def db_current(context: Context) -> None:
+    """Show the schema revision and whether it is the newest."""
+    current = migrate.current_revision(context.engine)
+    head = migrate.head_revision()
+    click.echo(f"{current or 'empty'} (newest: {head})")
+    if current != head:
+        sys.exit(EXIT_PROBLEMS)
+
+
+def _csv_option(name: str, help_text: str) -> Callable[[F], F]:
+    return click.option(
+        name, type=click.Path(exists=True, dir_okay=False, path_type=Path), help=help_text
+    )
+
+
+@main.command("import")
+@_csv_option("--debtors", "debtors.csv")
+@_csv_option("--claims", "claims.csv")
+@_csv_option("--payments", "payments.csv")
+@click.option("--strict", is_flag=True, help="Import nothing if any row is bad.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a TTY).")
+@click.option("--actor", default=None, help="Name for the audit log (default: the OS user).")
+@pass_context
+def import_command(
+    context: Context,
+    debtors: Path | None,
+    claims: Path | None,
+    payments: Path | None,
+    strict: bool,
+    progress: bool | None,
+    actor: str | None,
+) -> None:
+    """Import the register CSV files (debtors, claims, payments).
+
+    Exit status: 0 all rows imported; 1 bad rows were reported and the good rows
+    imported; 3 with --strict, bad rows were reported and nothing was imported.
+    """
+    if not (debtors or claims or payments):
+        _fail("give at least one of --debtors, --claims, --payments")
+    engine = context.current_engine()
+
+    def report_problem(problem: RowProblem) -> None:
+        click.echo(f"rejected {problem}", err=True)
+
+    try:
+        report = import_register(
+            engine,
+            debtors=debtors,
+            claims=claims,
+            payments=payments,
+            strict=strict,
+            actor=actor or f"import:{getpass.getuser()}",
+            on_problem=report_problem,
+            progress=sys.stderr.isatty() if progress is None else progress,
+        )
+    except ImportFileError as exc:
+        _fail(str(exc))
+    for file_report in report.files:
+        click.echo(
+            f"{file_report.kind}: {file_report.rows} rows, {file_report.created} new, "
+            f"{file_report.updated} updated, {file_report.unchanged} unchanged, "
+            f"{file_report.rejected} rejected"
+        )
+    if not report.committed:
+        click.echo(f"nothing imported: {report.rejected} bad rows (--strict)", err=True)
+        sys.exit(EXIT_STRICT_REFUSED)
+    if report.rejected:
+        click.echo(f"imported the good rows; {report.rejected} bad rows skipped", err=True)
+        sys.exit(EXIT_PROBLEMS)
+
+
+@main.command()
+@click.option("--serve/--no-serve", default=True, help="Start the service after seeding.")
+@pass_context
+def demo(context: Context, serve: bool) -> None:
+    """Seed demo data (once) and start the service in the foreground."""
+    from opkraevning.demo import seed_demo
+    from opkraevning.service import run
+
+    settings = context.settings
+    migrate.upgrade(context.engine)
+    result = seed_demo(context.engine, settings.data_dir, settings.accepted_recipients[0])
+    with Session(context.engine) as session:
+        counts = count_rows(session)
+    click.echo(
+        f"demo data: {counts['debtors']} debtors, {counts['claims']} claims, "
+        f"{counts['payments']} payments; {result.mails_new} new of {result.mails_total} mails"
+    )
+    if serve:
+        click.echo(f"open http://{settings.web.host}:{settings.web.port}/ (Ctrl-C stops)")
+        run(settings, context.engine)
+
+
+@main.command()
+@pass_context
+def serve(context: Context) -> None:
+    """Run the service (web app; more parts as they are configured)."""
+    from opkraevning.service import run
+
+    run(context.settings, context.current_engine())
+
+
+@main.command("settings")
+@pass_context
+def show_settings(context: Context) -> None:
+    """Print the effective settings (passwords hidden)."""
+    data = context.settings.model_dump(mode="json")
+    for group in ("imap", "relay"):
+        if data[group].get("password"):
+            data[group]["password"] = "********"
+    if data["digital_post"].get("api_token"):
+        data["digital_post"]["api_token"] = "********"
+    data["database_url"] = make_url(data["database_url"]).render_as_string(hide_password=True)
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))

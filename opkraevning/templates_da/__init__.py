@@ -1,0 +1,1 @@
+"""Danish letter templates and legal reference texts (data, cited by id)."""
