@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def _mail(to: str, sample: DebtorSample, subject: str, body: str, number: int) -
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(idstring=f"demo{number}", domain="demo.invalid")
     message.set_content(body)
-    return bytes(message)
+    return message.as_bytes(policy=SMTP)
 
 
 def _citizen_mails(samples: list[DebtorSample], to: str) -> list[bytes]:

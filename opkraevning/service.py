@@ -39,4 +39,8 @@ async def serve(settings: Settings, engine: Engine) -> None:
 
 
 def run(settings: Settings, engine: Engine) -> None:
-    asyncio.run(serve(settings, engine))
+    """Run until SIGINT/SIGTERM; a requested stop is a clean exit, not an error."""
+    try:
+        asyncio.run(serve(settings, engine))
+    except KeyboardInterrupt:  # uvicorn re-raises the signal once it has shut down
+        log.info("stopped by signal")

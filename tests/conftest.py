@@ -63,7 +63,7 @@ def postgres_schema() -> Iterator[str]:
     try:
         with admin.begin() as connection:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001 - decide below whether that is fatal
+    except Exception as exc:
         admin.dispose()
         message = f"PostgreSQL not reachable at {PG_URL}: {exc}"
         if os.environ.get("CI"):

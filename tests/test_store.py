@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, select
 
 from opkraevning.store.db import session_scope
@@ -90,7 +90,9 @@ def test_raw_message_bytes_are_kept_exactly_and_deduplicated(database: Database)
 def test_a_scheduled_slot_can_only_be_taken_once(database: Database) -> None:
     with session_scope(database.engine) as session:
         session.add(ScheduledRun(kind="remind", slot="2026-11-27", state="running"))
-    with pytest.raises(Exception, match="(?i)unique|duplicate"):  # noqa: PT011
-        with session_scope(database.engine) as session:
-            session.add(ScheduledRun(kind="remind", slot="2026-11-27", state="running"))
+    with (
+        pytest.raises(IntegrityError, match=r"(?i)unique|duplicate"),
+        session_scope(database.engine) as session,
+    ):
+        session.add(ScheduledRun(kind="remind", slot="2026-11-27", state="running"))
     assert utcnow().tzinfo is UTC

@@ -31,17 +31,19 @@ def _templates() -> Jinja2Templates:
     return templates
 
 
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(get_session)]
+
+
 def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app = FastAPI(title="opkraevning", version=__version__)
     app.state.settings = settings
     app.state.engine = engine
     templates = _templates()
-
-    def session() -> Iterator[Session]:
-        with Session(engine) as db:
-            yield db
-
-    DbSession = Annotated[Session, Depends(session)]
 
     @app.get("/health", tags=["drift"])
     def health() -> dict[str, str]:

@@ -1,0 +1,3 @@
+from opkraevning.cli import main
+
+main()
