@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -106,6 +107,28 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 def dev_register() -> Path:
     _shared_required()
     return DEV_REGISTER
+
+
+SCORES = pytest.StashKey[list[str]]()
+FIXTURES = SHARED / "fixtures"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[SCORES] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    lines = config.stash.get(SCORES, [])
+    if lines:
+        terminalreporter.section("scores on the shared fixtures and corpus")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def report_score(request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """Record a line for the score summary printed at the end of the run."""
+    return request.config.stash[SCORES].append
 
 
 @pytest.fixture(autouse=True)
