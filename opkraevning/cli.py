@@ -200,9 +200,9 @@ def import_command(
 def demo(context: Context, serve: bool) -> None:
     """Seed demo data (once) and start the service in the foreground."""
     from opkraevning.demo import seed_demo
-    from opkraevning.service import run
 
     settings = context.settings
+    recipients = ", ".join(settings.accepted_recipients)
     migrate.upgrade(context.engine)
     result = seed_demo(context.engine, settings.data_dir, settings.accepted_recipients[0])
     with Session(context.engine) as session:
@@ -213,16 +213,31 @@ def demo(context: Context, serve: bool) -> None:
     )
     if serve:
         click.echo(f"open http://{settings.web.host}:{settings.web.port}/ (Ctrl-C stops)")
-        run(settings, context.engine)
+        click.echo(f"SMTP on {settings.smtp.host}:{settings.smtp.port} for {recipients}")
+        _run_service(context)
+
+
+def _run_service(context: Context, only: tuple[str, ...] | None = None) -> None:
+    from opkraevning.service import ALL_PARTS, ServiceError, run
+
+    try:
+        run(context.settings, context.current_engine(), only or ALL_PARTS)
+    except ServiceError as exc:
+        _fail(str(exc), EXIT_PROBLEMS)
 
 
 @main.command()
 @pass_context
 def serve(context: Context) -> None:
-    """Run the service (web app; more parts as they are configured)."""
-    from opkraevning.service import run
+    """Run the service: web app, SMTP, pipeline worker and the configured sources."""
+    _run_service(context)
 
-    run(context.settings, context.current_engine())
+
+@main.command()
+@pass_context
+def smtp(context: Context) -> None:
+    """Run only the SMTP listener (and the pipeline worker that reads what it stores)."""
+    _run_service(context, ("smtp", "worker"))
 
 
 @main.command("settings")

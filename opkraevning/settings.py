@@ -39,6 +39,7 @@ class SmtpSettings(_Group):
 
     host: str = "127.0.0.1"
     port: int = Field(default=2525, ge=0, le=65535)
+    hostname: str = "localhost"
     max_message_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
     tls_cert_file: Path | None = None
     tls_key_file: Path | None = None
@@ -105,6 +106,7 @@ class Settings(BaseSettings):
     accepted_recipients: list[str] = Field(default_factory=lambda: ["opkraevning@localhost"])
     policy_file: Path | None = None
     data_dir: Path = Path("var")
+    worker_interval_seconds: float = Field(default=2.0, gt=0)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     imap: ImapSettings = Field(default_factory=ImapSettings)
