@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import threading
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
@@ -92,11 +93,25 @@ async def _run_worker(settings: Settings, engine: Engine, stop: asyncio.Event) -
     await _periodic("pipeline worker", work, settings.worker_interval_seconds, stop)
 
 
+async def _run_imap(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:
+    from opkraevning.mailbox.imap_poller import ImapPoller
+
+    if not settings.imap.enabled:
+        return
+    halt = threading.Event()
+    poller = ImapPoller(settings.imap, engine)
+    thread = asyncio.create_task(asyncio.to_thread(poller.run, halt))
+    log.info("IMAP poller for %s", poller.key)
+    await stop.wait()
+    halt.set()
+    await thread
+
+
 Part = Callable[[Settings, Engine, asyncio.Event], Coroutine[Any, Any, None]]
 
 
 def _parts(settings: Settings) -> dict[str, Part]:
-    return {"web": _run_web, "smtp": _run_smtp, "worker": _run_worker}
+    return {"web": _run_web, "smtp": _run_smtp, "worker": _run_worker, "imap": _run_imap}
 
 
 async def serve(settings: Settings, engine: Engine, only: tuple[str, ...] = ALL_PARTS) -> None:

@@ -59,7 +59,10 @@ class ImapSettings(_Group):
     username: str = ""
     password: str = ""
     folder: str = "INBOX"
-    processed_folder: str = ""
+    processed_folder: str = ""  # move stored mail here; empty: flag it with ``keyword``
+    keyword: str = "$Opkraevning"
+    poll_interval_seconds: float = Field(default=60.0, gt=0)
+    idle_seconds: float = Field(default=300.0, gt=0, le=1740)
 
     @property
     def enabled(self) -> bool:

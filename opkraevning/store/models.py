@@ -208,6 +208,16 @@ class ScheduledRun(SQLModel, table=True):
     summary: dict[str, Any] | None = _json()
 
 
+class MailboxCursor(SQLModel, table=True):
+    """How far the IMAP poller has read one folder (valid for one UIDVALIDITY)."""
+
+    __tablename__ = "mailbox_cursor"
+    key: str = Field(primary_key=True, max_length=300)  # user@host/folder
+    uidvalidity: int = Field(sa_type=BigInteger)
+    last_uid: int = Field(default=0, sa_type=BigInteger)
+    updated_at: datetime = _created()
+
+
 class InboundMessage(SQLModel, table=True):
     """A message as received: the raw bytes are kept whatever happens later."""
 
