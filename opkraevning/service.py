@@ -107,11 +107,60 @@ async def _run_imap(settings: Settings, engine: Engine, stop: asyncio.Event) -> 
     await thread
 
 
+async def _run_digital_post(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:
+    from opkraevning.mailbox.digital_post import NgdpClient, poll_drop_dir
+
+    config = settings.digital_post
+    if not config.enabled:
+        return
+    client = NgdpClient(config.api_url, config.api_token) if config.api_url else None
+
+    def work() -> int:
+        found = 0
+        if config.drop_dir is not None:
+            config.drop_dir.mkdir(parents=True, exist_ok=True)
+            found += poll_drop_dir(engine, config.drop_dir).stored
+        if client is not None:
+            found += client.pull_once(engine).stored
+        return found
+
+    try:
+        await _periodic("Digital Post", work, config.poll_interval_seconds, stop)
+    finally:
+        if client is not None:
+            client.close()
+
+
+async def _run_outbox(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:
+    from opkraevning.mailbox.outbox import outbox_for
+
+    if not (settings.relay.enabled or settings.digital_post.can_send):
+        return
+    outbox = outbox_for(engine, settings)
+    await asyncio.to_thread(outbox.reconcile)
+
+    def work() -> int:
+        result = outbox.send_due()
+        return result.sent + result.failed
+
+    try:
+        await _periodic("outbox", work, settings.outbox.interval_seconds, stop)
+    finally:
+        outbox.close()
+
+
 Part = Callable[[Settings, Engine, asyncio.Event], Coroutine[Any, Any, None]]
 
 
 def _parts(settings: Settings) -> dict[str, Part]:
-    return {"web": _run_web, "smtp": _run_smtp, "worker": _run_worker, "imap": _run_imap}
+    return {
+        "web": _run_web,
+        "smtp": _run_smtp,
+        "worker": _run_worker,
+        "imap": _run_imap,
+        "digital_post": _run_digital_post,
+        "outbox": _run_outbox,
+    }
 
 
 async def serve(settings: Settings, engine: Engine, only: tuple[str, ...] = ALL_PARTS) -> None:

@@ -78,6 +78,8 @@ class RelaySettings(_Group):
     username: str = ""
     password: str = ""
     from_address: str = ""
+    ca_file: str | None = None  # extra CA bundle for the relay's certificate
+    sent_folder: str = ""  # IMAP folder where the relay keeps sent mail (for reconciling)
 
     @property
     def enabled(self) -> bool:
@@ -85,16 +87,33 @@ class RelaySettings(_Group):
 
 
 class DigitalPostSettings(_Group):
-    """Digital Post (MeMo); each source is off while empty."""
+    """Digital Post (MeMo); each source and the sending path is off while empty."""
 
-    drop_dir: Path | None = None
-    outbox_dir: Path | None = None
-    api_url: str = ""
+    drop_dir: Path | None = None  # incoming MeMo files
+    outbox_dir: Path | None = None  # outgoing MeMo files for a send job to pick up
+    api_url: str = ""  # NgDP memo endpoints (pull)
     api_token: str = ""
+    send_url: str = ""  # SF1601-style sending endpoint
+    poll_interval_seconds: float = Field(default=60.0, gt=0)
+    sender_cvr: str = "29189919"  # the municipality's CVR (Norddjurs Kommune)
+    sender_label: str = "Norddjurs Kommune, Opkrævningen"
 
     @property
     def enabled(self) -> bool:
         return self.drop_dir is not None or bool(self.api_url)
+
+    @property
+    def can_send(self) -> bool:
+        return self.outbox_dir is not None or bool(self.send_url)
+
+
+class OutboxSettings(_Group):
+    """Sending approved letters."""
+
+    interval_seconds: float = Field(default=10.0, gt=0)
+    max_attempts: int = Field(default=8, ge=1)
+    daily_cap_per_address: int = Field(default=5, ge=1)
+    message_id_domain: str = "opkraevning.local"
 
 
 class Settings(BaseSettings):
@@ -115,6 +134,7 @@ class Settings(BaseSettings):
     imap: ImapSettings = Field(default_factory=ImapSettings)
     relay: RelaySettings = Field(default_factory=RelaySettings)
     digital_post: DigitalPostSettings = Field(default_factory=DigitalPostSettings)
+    outbox: OutboxSettings = Field(default_factory=OutboxSettings)
 
     @field_validator("timezone")
     @classmethod
