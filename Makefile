@@ -26,6 +26,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/mail_bench.py
 
 eval: $(STAMP)
 	@echo "make eval: the mail-reading evaluation arrives with the reading issue (#5)." >&2

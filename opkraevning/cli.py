@@ -234,10 +234,13 @@ def serve(context: Context) -> None:
 
 
 @main.command()
+@click.option(
+    "--worker/--no-worker", default=True, help="Also run the pipeline worker (default: yes)."
+)
 @pass_context
-def smtp(context: Context) -> None:
+def smtp(context: Context, worker: bool) -> None:
     """Run only the SMTP listener (and the pipeline worker that reads what it stores)."""
-    _run_service(context, ("smtp", "worker"))
+    _run_service(context, ("smtp", "worker") if worker else ("smtp",))
 
 
 @main.command("settings")

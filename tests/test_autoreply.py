@@ -53,6 +53,12 @@ def test_no_citizen_mail_in_the_corpus_is_taken_for_a_machine(
     assert wrong == []
 
 
+def test_machine_detection_never_raises_on_any_shared_message() -> None:
+    paths = sorted(FIXTURES.glob("**/*.eml")) + sorted((DEV_CORPUS / "mail").glob("*.eml"))
+    kinds = Counter(classify_machine_mail(path.read_bytes()).kind for path in paths)
+    assert sum(kinds.values()) == len(paths) > 700
+
+
 def test_failed_recipient_of_the_danish_bounces() -> None:
     own = {"opkraevning@norddjurs.dk"}
     postfix = classify_machine_mail((DEV_CORPUS / "mail" / "010.eml").read_bytes(), own)

@@ -20,6 +20,8 @@ from email.policy import compat32
 from email.utils import getaddresses, parseaddr
 from typing import Literal
 
+from opkraevning.assistant.mime import decode_text
+
 Kind = Literal["bounce", "auto_reply", "feedback", "delivered", "human"]
 
 _ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
@@ -136,9 +138,12 @@ def _text_of(message: Message, limit: int = 60_000) -> str:
             "message/feedback-report",
         ):
             continue
-        payload = part.get_payload(decode=True)
+        try:
+            payload = part.get_payload(decode=True)
+        except Exception:  # a broken transfer encoding: read what is there
+            payload = None
         if isinstance(payload, bytes):
-            text = payload.decode(part.get_content_charset() or "utf-8", errors="replace")
+            text = decode_text(payload, part.get_content_charset(), [])
         else:
             raw = part.get_payload()
             text = raw if isinstance(raw, str) else ""
