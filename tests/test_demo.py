@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import signal
+import smtplib
 import socket
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from sqlmodel import Session
 
 from opkraevning.claim_types import CLAIM_TYPES
 from opkraevning.demo import seed_demo
+from opkraevning.store.db import make_engine
 from opkraevning.store.models import Claim, InboundMessage
 from opkraevning.store.queries import count_rows
 from opkraevning.store.register_import import import_register
@@ -82,13 +84,18 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_demo_command_starts_the_service_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    port = _free_port()
+def test_demo_runs_the_service_and_a_mail_sent_by_smtp_is_stored_and_parsed(
+    tmp_path: Path,
+) -> None:
+    web_port, smtp_port = _free_port(), _free_port()
+    database = tmp_path / "demo.db"
     env = {
         **os.environ,
-        "OPKRAEVNING_DATABASE_URL": f"sqlite:///{tmp_path}/demo.db",
+        "OPKRAEVNING_DATABASE_URL": f"sqlite:///{database}",
         "OPKRAEVNING_DATA_DIR": str(tmp_path / "var"),
-        "OPKRAEVNING_WEB__PORT": str(port),
+        "OPKRAEVNING_WEB__PORT": str(web_port),
+        "OPKRAEVNING_SMTP__PORT": str(smtp_port),
+        "OPKRAEVNING_WORKER_INTERVAL_SECONDS": "0.2",
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "opkraevning", "demo"],
@@ -97,22 +104,108 @@ def test_demo_command_starts_the_service_and_stops_on_ctrl_c(tmp_path: Path) -> 
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 60
-        health = debtors = ""
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
-                    health = r.read().decode()
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/skyldnere", timeout=5) as r:
-                    debtors = r.read().decode()
-                break
-            except OSError:
-                assert process.poll() is None, process.stdout.read() if process.stdout else ""
-                time.sleep(0.3)
+        health = _wait_for_http(f"http://127.0.0.1:{web_port}/health", process)
         assert '"ok"' in health
+        debtors = _wait_for_http(f"http://127.0.0.1:{web_port}/skyldnere", process)
         assert "400 skyldnere" in debtors
+        mail = EmailMessage()
+        mail["From"] = "Borger <borger@example.dk>"
+        mail["To"] = "opkraevning@localhost"
+        mail["Subject"] = "Afdrag"
+        mail["Message-ID"] = "<e2e-1@example.dk>"
+        mail.set_content("Kan jeg betale 300 kr. om måneden?\n\nMed venlig hilsen\nBorger")
+        with smtplib.SMTP("127.0.0.1", smtp_port, timeout=10) as client:
+            client.send_message(mail)
+        engine = make_engine(f"sqlite:///{database}")
+        deadline = time.monotonic() + 30
+        state = None
+        while time.monotonic() < deadline and state != "parsed":
+            with Session(engine) as session:
+                found = session.execute(
+                    select(InboundMessage).where(InboundMessage.message_id == "<e2e-1@example.dk>")
+                ).scalar_one_or_none()
+                state = found.state if found else None
+                body = (found.parsed or {}).get("body") if found else None
+            time.sleep(0.2)
+        engine.dispose()
+        assert state == "parsed"
+        assert body == "Kan jeg betale 300 kr. om måneden?"
     finally:
         process.send_signal(signal.SIGINT)
         output = process.communicate(timeout=30)[0].decode()
     assert process.returncode == 0, output
     assert "demo data: 400 debtors" in output
+
+
+def _wait_for_http(url: str, process: subprocess.Popen[bytes]) -> str:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return str(response.read().decode())
+        except OSError:
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            time.sleep(0.3)
+    raise AssertionError(f"no answer from {url}")
+
+
+def test_serve_fails_clearly_when_the_smtp_port_is_taken(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path}/serve.db"
+    env = {**os.environ, "OPKRAEVNING_DATABASE_URL": database}
+    subprocess.run([sys.executable, "-m", "opkraevning", "db", "upgrade"], env=env, check=True)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        env["OPKRAEVNING_SMTP__PORT"] = str(taken.getsockname()[1])
+        env["OPKRAEVNING_WEB__PORT"] = str(_free_port())
+        result = subprocess.run(
+            [sys.executable, "-m", "opkraevning", "serve"],
+            env=env,
+            capture_output=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert b"opkraevning: smtp:" in result.stderr
+
+
+def test_smtp_command_alone_stores_and_parses_then_stops_cleanly(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path}/smtp.db"
+    port = _free_port()
+    env = {
+        **os.environ,
+        "OPKRAEVNING_DATABASE_URL": database,
+        "OPKRAEVNING_SMTP__PORT": str(port),
+        "OPKRAEVNING_WORKER_INTERVAL_SECONDS": "0.2",
+    }
+    subprocess.run([sys.executable, "-m", "opkraevning", "db", "upgrade"], env=env, check=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "opkraevning", "smtp"], env=env, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                client = smtplib.SMTP("127.0.0.1", port, timeout=5)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and process.poll() is None
+                time.sleep(0.2)
+        with client:
+            client.sendmail(
+                "a@example.dk",
+                ["opkraevning@localhost"],
+                b"From: a@example.dk\r\nSubject: Saldo\r\n\r\nHvor meget skylder jeg?\r\n",
+            )
+        engine = make_engine(database)
+        state = None
+        while time.monotonic() < deadline and state != "parsed":
+            with Session(engine) as session:
+                state = session.execute(select(InboundMessage.state)).scalar_one_or_none()
+            time.sleep(0.2)
+        engine.dispose()
+        assert state == "parsed"
+    finally:
+        process.send_signal(signal.SIGINT)
+        stderr = process.communicate(timeout=30)[1].decode()
+    assert process.returncode == 0, stderr
+    assert "starting: smtp, worker" in stderr

@@ -12,12 +12,20 @@ from opkraevning.store.models import InboundMessage, MessageState
 from opkraevning.store.types import utcnow
 
 
-def _header(raw: bytes, name: str) -> str | None:
+def _headers(raw: bytes, *names: str) -> dict[str, str | None]:
+    """The named headers (one parse of the header block); None where absent or broken."""
     try:
-        value = BytesHeaderParser(policy=default_policy).parsebytes(raw).get(name)
-    except Exception:
-        return None
-    return str(value).strip() if value else None
+        headers = BytesHeaderParser(policy=default_policy).parsebytes(raw)
+    except Exception:  # a broken header block must not stop storing the bytes
+        return dict.fromkeys(names)
+    found: dict[str, str | None] = {}
+    for name in names:
+        try:
+            value = headers.get(name)
+        except Exception:
+            value = None
+        found[name] = " ".join(str(value).split()) if value else None
+    return found
 
 
 def dedup_key(message_id: str | None, content_sha256: str) -> str:
@@ -39,8 +47,9 @@ def store_raw_message(
     The caller commits. ``message_id`` defaults to the mail's Message-ID header.
     """
     content_sha256 = hashlib.sha256(raw).hexdigest()
+    headers = _headers(raw, "Message-ID", "From", "Subject")
     if message_id is None:
-        message_id = _header(raw, "Message-ID")
+        message_id = headers["Message-ID"]
     key = dedup_key(message_id, content_sha256)
     existing = session.exec(select(InboundMessage).where(InboundMessage.dedup_key == key)).first()
     if existing is not None:
@@ -56,8 +65,8 @@ def store_raw_message(
         raw_size=len(raw),
         envelope_from=envelope_from,
         envelope_to=envelope_to,
-        from_address=_header(raw, "From"),
-        subject=_header(raw, "Subject"),
+        from_address=headers["From"],
+        subject=headers["Subject"],
     )
     session.add(message)
     session.flush()
