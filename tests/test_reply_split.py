@@ -80,3 +80,12 @@ def test_signoff_in_english_and_short_forms() -> None:
     assert split_reply("Betalt.\n\nMvh Simone").signoff == "Mvh Simone"
     long_tail = "Hilsen fra Grenaa til alle jer på kontoret, I gør det godt og det skal I vide"
     assert split_reply(f"Tak.\n\n{long_tail}").body.endswith("skal I vide")
+
+
+def test_a_reply_that_starts_with_den_is_not_taken_for_an_attribution() -> None:
+    text = (
+        "Den er betalt nu. Beklager forsinkelsen\n\nSendt fra min iPhone\n\n"
+        "> Den 21. okt. 2026 kl. 10.05 skrev Opkrævningen <opkraevning@norddjurs.\n"
+        "dk>:\n>\n> Kære Vera\n"
+    )
+    assert trim_reply(text)[0] == "Den er betalt nu. Beklager forsinkelsen"

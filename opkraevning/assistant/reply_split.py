@@ -58,9 +58,14 @@ _ATTRIBUTION_RE = [
 ]
 # Attribution lines that mail clients wrap over two or three lines.
 _WRAPPED_ATTRIBUTION = re.compile(
-    r"^[ \t>-]*(?:on|den|am|op|le|el|em|il)\s(?:[^\n]{0,200}\n){1,5}[^\n]{0,200}?"
+    # the first line carries the date ("Den 21. okt.", "On Thu, 31 Mar"): a sentence
+    # that merely starts with "Den" must not swallow the reply below it
+    r"^[ \t>-]*(?:on|den|am|op|le|el|em|il)\s[^\n]{0,40}\d[^\n]{0,160}\n"
+    r"(?:[^\n]{0,200}\n){0,4}[^\n]{0,200}?"
     r"\b(?:wrote|skrev|schrieb|schreef|a écrit|escribió|escreveu|ha scritto)\b[^\n]{0,120}:[ \t]*$"
-    r"|^[^\n]+\b(?:schrieb am|wrote on|skrev den)\b[^\n]*\n[^\n]{0,80}:[ \t]*$",
+    r"|^[^\n]+\b(?:schrieb am|wrote on|skrev den)\b[^\n]*\n[^\n]{0,80}:[ \t]*$"
+    # "… skrev Opkrævningen <opkraevning@norddjurs.\ndk>:" — wrapped inside the address
+    r"|^[ \t>-]*[^\n]*\d[^\n]*\b(?:wrote|skrev|schrieb|schreef)\b[^\n]*\n[ \t>]*[^\s:]{1,60}:[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 # "2016-10-24 15:36 GMT+02:00 Foo Bar <\ninfo@foo.bar>:" — an address broken after "<".
