@@ -65,7 +65,8 @@ _WRAPPED_ATTRIBUTION = re.compile(
     r"\b(?:wrote|skrev|schrieb|schreef|a écrit|escribió|escreveu|ha scritto)\b[^\n]{0,120}:[ \t]*$"
     r"|^[^\n]+\b(?:schrieb am|wrote on|skrev den)\b[^\n]*\n[^\n]{0,80}:[ \t]*$"
     # "… skrev Opkrævningen <opkraevning@norddjurs.\ndk>:" — wrapped inside the address
-    r"|^[ \t>-]*[^\n]*\d[^\n]*\b(?:wrote|skrev|schrieb|schreef)\b[^\n]*\n[ \t>]*[^\s:]{1,60}:[ \t]*$",
+    r"|^[ \t>-]*[^\n]*\d[^\n]*\b(?:wrote|skrev|schrieb|schreef)\b[^\n]*\n"
+    r"[ \t>]*[^\s:]{1,60}:[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 # "2016-10-24 15:36 GMT+02:00 Foo Bar <\ninfo@foo.bar>:" — an address broken after "<".

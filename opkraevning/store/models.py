@@ -106,6 +106,7 @@ class Debtor(SQLModel, table=True):
     cvr: str | None = Field(default=None, max_length=8, index=True)
     name: str = Field(max_length=200)
     address: str = Field(default="", max_length=200)
+    street_key: str | None = Field(default=None, max_length=120, index=True)  # "noerregade 14"
     postcode: str = Field(default="", max_length=4)
     city: str = Field(default="", max_length=100)
     email: str | None = Field(default=None, max_length=254, index=True)

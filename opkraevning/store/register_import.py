@@ -43,6 +43,7 @@ CLAIM_TABLE = Claim.__table__  # type: ignore[attr-defined]
 PAYMENT_TABLE = Payment.__table__  # type: ignore[attr-defined]
 
 DEBTOR_FIELDS = ["kind", "cpr", "cvr", "name", "address", "postcode", "city", "email", "phone"]
+DEBTOR_DERIVED = ["street_key"]  # computed from the row; stored, not audited
 CLAIM_FIELDS = [
     "debtor_id",
     "claim_type",
@@ -240,9 +241,11 @@ class _Importer:
         entity_type: str,
         batch: list[tuple[int, dict[str, Any]]],
         report: FileReport,
+        derived: list[str] | None = None,
     ) -> None:
         ids = [record["id"] for _, record in batch]
-        columns = [table.c.id, *(table.c[name] for name in fields)]
+        stored = [*fields, *(derived or [])]
+        columns = [table.c.id, *(table.c[name] for name in stored)]
         existing = {
             row.id: row._asdict()
             for row in self.connection.execute(select(*columns).where(table.c.id.in_(ids)))
@@ -257,15 +260,16 @@ class _Importer:
                 inserts.append({**record, "created_at": now, "updated_at": now})
                 continue
             changes = field_changes(old, record, fields)
-            if not changes:
+            if not changes and all(old[name] == record[name] for name in derived or []):
                 report.unchanged += 1
                 continue
-            values = {name: record[name] for name in fields}
+            values = {name: record[name] for name in stored}
             updates.append({**values, "updated_at": now, "b_id": record["id"]})
-            details = {"source": report.file, "changes": changes}
-            audits.append(
-                audit_row(self.actor, "register.update", entity_type, record["id"], details)
-            )
+            if changes:
+                details = {"source": report.file, "changes": changes}
+                audits.append(
+                    audit_row(self.actor, "register.update", entity_type, record["id"], details)
+                )
         if inserts:
             self.connection.execute(insert(table), inserts)
         if updates:
@@ -278,7 +282,7 @@ class _Importer:
     def import_debtors(self, path: Path, report: FileReport) -> None:
         records = self._validated(path, DEBTOR_COLUMNS, debtor_record, report)
         for batch in self._batches(records, key=lambda record: record["id"]):
-            self._upsert(DEBTOR_TABLE, DEBTOR_FIELDS, "debtor", batch, report)
+            self._upsert(DEBTOR_TABLE, DEBTOR_FIELDS, "debtor", batch, report, DEBTOR_DERIVED)
 
     def import_claims(self, path: Path, report: FileReport) -> None:
         records = self._validated(path, CLAIM_COLUMNS, claim_record, report)

@@ -18,6 +18,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from opkraevning.claim_types import CLAIM_TYPES
 from opkraevning.store.models import ClaimStatus, DebtorKind
+from opkraevning.store.street import street_key
 
 DEBTOR_COLUMNS = (
     "debtor_id",
@@ -171,6 +172,7 @@ def debtor_record(row: dict[str, str | None]) -> dict[str, Any]:
             "cvr": cvr_value or None,
             "name": name,
             "address": address,
+            "street_key": street_key(address),
             "postcode": postcode,
             "city": city,
             "email": email or None,

@@ -1,0 +1,161 @@
+"""Finding identifiers, amounts and offers in what a citizen wrote (pure functions).
+
+Danish folding (``æ→ae, ø→oe, å→aa``) is applied before cue and name matching, so
+"betalingsordning paa 400 kr pr maaned" written on a German keyboard reads the
+same as the Danish original. CPR numbers are validated (python-stdnum) and never
+returned unmasked in evidence; betalings-IDs must pass the modulus-10 check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from stdnum import luhn
+from stdnum.dk import cpr as cpr_number
+from stdnum.dk import cvr as cvr_number
+
+from opkraevning.folding import fold
+
+_CPR = re.compile(r"(?<![\d-])(\d{6})[-\s]?(\d{4})(?![\d-])")
+_CVR = re.compile(r"\bcvr[\s.:-]*(?:nr\.?|nummer)?[\s.:-]*(\d{2}\s?\d{2}\s?\d{2}\s?\d{2})\b", re.I)
+_FI_LINE = re.compile(r"\+?71\s*<\s*([\d\s]{15,25}?)\s*\+\s*\d{8}\s*<")
+_DIGIT_RUN = re.compile(r"(?<![\d.,])\d(?:[ .]?\d){14}(?![\d])")
+_REFERENCE = re.compile(r"(?<!\d)(20\d{2})\s?[-/]\s?(\d{6})(?!\d)")
+_REFERENCE_SUFFIX = re.compile(
+    r"\b(?:faktura|fakturanr|regning|invoice|nr|no)\.?\s*(?:nr\.?|no\.?)?\s*(\d{6})(?!\d)", re.I
+)
+
+
+@dataclass
+class Identifiers:
+    cprs: list[str] = field(default_factory=list)
+    cvrs: list[str] = field(default_factory=list)
+    payment_ids: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    reference_suffixes: list[str] = field(default_factory=list)
+
+    def empty(self) -> bool:
+        return not (
+            self.cprs or self.cvrs or self.payment_ids or self.references or self.reference_suffixes
+        )
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def find_identifiers(text: str) -> Identifiers:
+    found = Identifiers()
+    for match in _CVR.finditer(text):
+        digits = match.group(1).replace(" ", "")
+        if cvr_number.is_valid(digits):
+            found.cvrs.append(digits)
+    for match in _FI_LINE.finditer(text):
+        digits = re.sub(r"\s", "", match.group(1))
+        if len(digits) == 15 and luhn.is_valid(digits):
+            found.payment_ids.append(digits)
+    for match in _DIGIT_RUN.finditer(text):
+        digits = re.sub(r"[ .]", "", match.group(0))
+        if len(digits) == 15 and luhn.is_valid(digits):
+            found.payment_ids.append(digits)
+    for match in _REFERENCE.finditer(text):
+        found.references.append(f"{match.group(1)}-{match.group(2)}")
+    for match in _REFERENCE_SUFFIX.finditer(text):
+        found.reference_suffixes.append(match.group(1))
+    cleaned = _FI_LINE.sub(" ", text)
+    for match in _CPR.finditer(cleaned):
+        digits = match.group(1) + match.group(2)
+        if cpr_number.is_valid(digits) and digits not in found.payment_ids:
+            found.cprs.append(digits)
+    found.cprs = _unique(found.cprs)
+    found.cvrs = _unique(found.cvrs)
+    found.payment_ids = _unique(found.payment_ids)
+    found.references = _unique(found.references)
+    found.reference_suffixes = _unique(
+        [s for s in found.reference_suffixes if not any(r.endswith(s) for r in found.references)]
+    )
+    return found
+
+
+# -- amounts ----------------------------------------------------------------------
+
+_NUMBER = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_AMOUNT = re.compile(
+    rf"(?:(?:kr\.?|dkk)\s*(?P<a>{_NUMBER})(?:\s*,-)?|(?P<b>{_NUMBER})\s*(?:,-\s*)?(?:kr\b\.?|kroner\b|dkk\b))",
+    re.I,
+)
+
+
+def parse_number(text: str) -> Decimal | None:
+    """Danish and English number forms: 1.234,56 / 1,234.56 / 1234,5 / 300,- / 1.000."""
+    text = text.strip().rstrip("-").rstrip(",").strip()
+    if not text:
+        return None
+    if "," in text and "." in text:
+        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
+    elif "," in text:
+        decimal_mark = "," if len(text.rsplit(",", 1)[1]) != 3 else ""
+    elif "." in text:
+        decimal_mark = "." if len(text.rsplit(".", 1)[1]) != 3 else ""
+    else:
+        decimal_mark = ""
+    digits = ""
+    for ch in text:
+        if ch.isdigit():
+            digits += ch
+        elif ch == decimal_mark:
+            digits += "."
+    try:
+        return Decimal(digits)
+    except InvalidOperation:
+        return None
+
+
+def find_amounts_ore(text: str) -> list[int]:
+    """Amounts written with kr./DKK, in øre."""
+    amounts = []
+    for match in _AMOUNT.finditer(text):
+        value = parse_number(match.group("a") or match.group("b"))
+        if value is not None:
+            amounts.append(int((value * 100).to_integral_value()))
+    return amounts
+
+
+# -- offers: an amount per period, as a monthly amount ----------------------------
+
+_MONTH = r"(?:maaned(?:en)?|md\b\.?|mdr\b\.?|month\b)"
+_WEEK = r"(?:uge(?:n)?\b|week\b)"
+_CURRENCY = r"(?:kr\b\.?|kroner\b|dkk\b|,-)?"
+_OFFER_PATTERNS = [
+    # "3 maanedlige rater a kr. 1.756,21", "monthly instalments of 1,500"
+    re.compile(
+        rf"(?:maanedlige|maanedlig|monthly)\s+(?:rater?|afdrag|betalinger|instal+ments?|payments?)\s+"
+        rf"(?:a|á|paa|af|of)?\s*(?:kr\.?|dkk)?\s*(?P<amount>{_NUMBER})"
+    ),
+    # "500 kr. om maaneden", "kr. 300,- pr. md.", "1,500 DKK per month", "250 om ugen"
+    re.compile(
+        rf"(?:(?:kr\.?|dkk)\s*)?(?P<amount>{_NUMBER})\s*{_CURRENCY}\s*(?:,-\s*)?"
+        rf"(?:om|pr\.?|per|hver|i|a|each|a\s+)\s*(?:(?P<month>{_MONTH})|(?P<week>{_WEEK}))"
+    ),
+    # "1.000 kr hver den 1." (a monthly due day)
+    re.compile(
+        rf"(?:(?:kr\.?|dkk)\s*)?(?P<amount>{_NUMBER})\s*{_CURRENCY}\s*hver\s+(?:den\s+)?\d{{1,2}}\."
+    ),
+]
+
+
+def find_offer_monthly_kr(text: str) -> tuple[int | None, str | None]:
+    """The amount per month the writer offers (weekly × 52 / 12), with the phrase."""
+    folded = fold(text)
+    for pattern in _OFFER_PATTERNS:
+        for match in pattern.finditer(folded):
+            value = parse_number(match.group("amount"))
+            if value is None or value <= 0:
+                continue
+            groups = match.groupdict()
+            if groups.get("week"):
+                value = value * 52 / 12
+            return int(value), match.group(0).strip()
+    return None, None
