@@ -243,6 +243,59 @@ def smtp(context: Context, worker: bool) -> None:
     _run_service(context, ("smtp", "worker") if worker else ("smtp",))
 
 
+@main.command()
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file (the default).")
+@pass_context
+def ingest(context: Context, files: tuple[Path, ...], as_json: bool) -> None:
+    """Run the whole pipeline on mail files (.eml) or MeMo files (.xml) and print the result."""
+    from opkraevning.ingest import ingest_file
+    from opkraevning.pipeline import local_today
+
+    engine = context.current_engine()
+    for path in files:
+        result = ingest_file(engine, path, context.settings.accepted_recipients, local_today())
+        click.echo(json.dumps(result, ensure_ascii=False))
+
+
+@main.command("eval")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date to read as.")
+def eval_command(directory: Path, today: Any) -> None:
+    """Measure the reading of DIR/mail against DIR/labels.jsonl (register in DIR/register).
+
+    Runs on a temporary database of its own, so production data is never touched.
+    """
+    import tempfile
+
+    from opkraevning.ingest import evaluate, ingest_file, load_labels
+    from opkraevning.pipeline import local_today
+
+    register = directory / "register"
+    with tempfile.TemporaryDirectory(prefix="opk-eval-") as tmp:
+        engine = make_engine(f"sqlite:///{tmp}/eval.db")
+        migrate.upgrade(engine)
+        imported = import_register(
+            engine,
+            debtors=register / "debtors.csv",
+            claims=register / "claims.csv",
+            payments=register / "payments.csv" if (register / "payments.csv").exists() else None,
+        )
+        if imported.rejected:
+            _fail(f"the register in {register} has {imported.rejected} bad rows")
+        day = today.date() if today else local_today()
+        own = ["opkraevning@norddjurs.dk", "opkraevning@localhost"]
+        results = [
+            ingest_file(engine, path, own, day) for path in sorted((directory / "mail").glob("*"))
+        ]
+        engine.dispose()
+    report = evaluate(results, load_labels(directory / "labels.jsonl"))
+    for line in report.lines():
+        click.echo(line)
+
+
 @main.command("settings")
 @pass_context
 def show_settings(context: Context) -> None:

@@ -1,8 +1,9 @@
 """The pipeline runner: moves stored messages through the stages, one transaction each.
 
-Today the parse stage: read the raw bytes (mail or MeMo), split the new text from
-the history, recognise machines (auto-replies, bounces), link replies to our
-letters, and mark bounced addresses undeliverable. A message that fails a stage is
+The parse stage reads the raw bytes (mail or MeMo), splits the new text from the
+history, recognises machines (auto-replies, bounces), links replies to our
+letters and marks bounced addresses undeliverable; the read stage then finds the
+debtor, the claims, the intents and the offer. A message that fails a stage is
 kept with its error in the ``quarantined`` state; the pipeline goes on.
 
 On PostgreSQL several workers share the work (``FOR UPDATE SKIP LOCKED``); on
@@ -13,7 +14,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
@@ -21,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from opkraevning.assistant.autoreply import classify_machine_mail
 from opkraevning.assistant.mime import parse_mail
+from opkraevning.assistant.reading import Reading, read_message
 from opkraevning.assistant.reply_split import split_reply
 from opkraevning.assistant.thread_links import (
     LetterRef,
@@ -39,9 +43,15 @@ from opkraevning.store.models import (
     MessageState,
     OutboundLetter,
 )
+from opkraevning.store.register_lookup import SqlRegister
 from opkraevning.store.types import utcnow
 
 log = logging.getLogger(__name__)
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+def local_today() -> date:
+    return datetime.now(COPENHAGEN).date()
 
 
 def _letter_ref(session: Session, letter: OutboundLetter) -> LetterRef:
@@ -167,6 +177,27 @@ def parse_message(session: Session, message: InboundMessage, own: set[str]) -> N
     session.add(message)
 
 
+def read_stage(session: Session, message: InboundMessage, today: date) -> Reading:
+    """Match, claims, intents and offer for a parsed message (inside the caller's transaction).
+
+    A message nobody could be matched to goes to ``needs_review`` (unless it is machine
+    mail); the rest is ``classified`` and waits for the drafting stage.
+    """
+    assert message.parsed is not None
+    reading = read_message(SqlRegister(session), message.parsed, message.raw, today)
+    message.parsed = {**message.parsed, "reading": reading.to_json()}
+    message.debtor_id = reading.debtor_id
+    message.claim_ids = reading.claim_ids
+    machine = reading.auto_reply or reading.bounce
+    if reading.debtor_id is None and not machine:
+        message.state = MessageState.NEEDS_REVIEW.value
+    else:
+        message.state = MessageState.CLASSIFIED.value
+    message.updated_at = utcnow()
+    session.add(message)
+    return reading
+
+
 def _claim_batch(session: Session, limit: int) -> list[InboundMessage]:
     query = (
         select(InboundMessage)
@@ -206,6 +237,7 @@ def run_parse_stage(engine: Engine, own_addresses: list[str], limit: int = 50) -
                     continue
                 message.attempts += 1
                 parse_message(session, message, own)
+                read_stage(session, message, local_today())
             result.parsed += 1
         except Exception as exc:
             reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, MemoError) else str(exc)

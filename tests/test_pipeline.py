@@ -110,6 +110,7 @@ def test_reply_is_linked_and_trusted_only_when_the_sender_fits(
         "via": "in-reply-to",
         "trusted": True,
         "reason": "sender is the address the letter went to",
+        "debtor_id": "D1100000",
     }
     assert links[stranger] is not None
     assert links[stranger]["thread"]["trusted"] is False

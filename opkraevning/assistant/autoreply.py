@@ -124,7 +124,8 @@ class MachineVerdict:
         return self.kind != "human"
 
 
-def _text_of(message: Message, limit: int = 60_000) -> str:
+def text_of(message: Message, limit: int = 60_000) -> str:
+    """All text parts, delivery reports and returned messages included (bounded)."""
     chunks: list[str] = []
     size = 0
     for part in message.walk():
@@ -311,7 +312,7 @@ def classify_machine_mail(raw: bytes, own_addresses: set[str] | None = None) -> 
     sender_name, sender = parseaddr(header("From"))
     return_path = parseaddr(header("Return-Path"))[1]
     auto_submitted = header("Auto-Submitted").lower()
-    text = _text_of(message)
+    text = text_of(message)
 
     amazon = _amazon_notification(text, verdict) if "amazon" in (sender + return_path) else None
     if amazon is not None:

@@ -37,6 +37,7 @@ class ThreadLink:
     via: str  # in-reply-to, references, subject-token, memo-reply
     trusted: bool
     reason: str
+    debtor_id: str | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -44,6 +45,7 @@ class ThreadLink:
             "via": self.via,
             "trusted": self.trusted,
             "reason": self.reason,
+            "debtor_id": self.debtor_id,
         }
 
 
@@ -62,12 +64,12 @@ def judge(
 ) -> ThreadLink:
     """Decide whether a found link may be trusted, with the reason in words."""
     address = (sender_address or "").lower()
+    debtor = letter.debtor_id
     if sender_id and sender_id in letter.debtor_ids:
-        return ThreadLink(letter.id, via, True, "Digital Post sender is the debtor")
+        return ThreadLink(letter.id, via, True, "Digital Post sender is the debtor", debtor)
     if address and address == (letter.recipient or "").lower():
-        return ThreadLink(letter.id, via, True, "sender is the address the letter went to")
+        return ThreadLink(letter.id, via, True, "sender is the address the letter went to", debtor)
     if address and address == (letter.debtor_email or "").lower():
-        return ThreadLink(letter.id, via, True, "sender is the debtor's registered address")
-    return ThreadLink(
-        letter.id, via, False, "sender does not fit the case (forwarded or someone else)"
-    )
+        return ThreadLink(letter.id, via, True, "sender is the debtor's registered address", debtor)
+    reason = "sender does not fit the case (forwarded or someone else)"
+    return ThreadLink(letter.id, via, False, reason, debtor)

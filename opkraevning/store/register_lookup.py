@@ -1,0 +1,124 @@
+"""Indexed look-ups in the register for the matcher: every question is one index probe.
+
+No scan over all debtors: CPR, CVR, email, street key, betalings-ID and reference
+each have an index, so a match costs the same with 300 debtors as with a million.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from opkraevning.store.models import Claim, Debtor, Payment
+
+
+@dataclass(frozen=True)
+class DebtorFacts:
+    id: str
+    kind: str
+    name: str
+    address: str
+    postcode: str
+    city: str
+    email: str | None
+    cpr: str | None
+    cvr: str | None
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    id: str
+    debtor_id: str
+    claim_type: str
+    reference: str
+    payment_id: str | None
+    description: str
+    amount_ore: int
+    paid_ore: int
+    issued_on: date
+    due_on: date
+    status: str
+
+    @property
+    def remaining_ore(self) -> int:
+        return self.amount_ore - self.paid_ore
+
+
+def _debtor(row: Debtor) -> DebtorFacts:
+    return DebtorFacts(
+        row.id, row.kind, row.name, row.address, row.postcode, row.city, row.email, row.cpr, row.cvr
+    )
+
+
+class SqlRegister:
+    """The matcher's view of the register, over one session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _debtors(self, condition: object) -> list[DebtorFacts]:
+        rows = self.session.exec(select(Debtor).where(condition).limit(50)).all()  # type: ignore[arg-type]
+        return [_debtor(row) for row in rows]
+
+    def debtor(self, debtor_id: str) -> DebtorFacts | None:
+        row = self.session.get(Debtor, debtor_id)
+        return _debtor(row) if row else None
+
+    def debtors_by_cpr(self, cpr: str) -> list[DebtorFacts]:
+        return self._debtors(col(Debtor.cpr) == cpr)
+
+    def debtors_by_cvr(self, cvr: str) -> list[DebtorFacts]:
+        return self._debtors(col(Debtor.cvr) == cvr)
+
+    def debtors_by_email(self, email: str) -> list[DebtorFacts]:
+        return self._debtors(col(Debtor.email) == email.lower())
+
+    def debtors_by_street(self, keys: Iterable[str]) -> list[DebtorFacts]:
+        keys = sorted(set(keys))
+        if not keys:
+            return []
+        return self._debtors(col(Debtor.street_key).in_(keys))
+
+    def _claims(self, condition: object) -> list[ClaimFacts]:
+        paid = (
+            select(func.coalesce(func.sum(Payment.amount_ore), 0))
+            .where(col(Payment.claim_id) == col(Claim.id))
+            .scalar_subquery()
+        )
+        rows = self.session.exec(
+            select(Claim, paid)
+            .where(condition)  # type: ignore[arg-type]
+            .order_by(col(Claim.due_on), col(Claim.id))
+            .limit(500)
+        ).all()
+        return [
+            ClaimFacts(
+                claim.id,
+                claim.debtor_id,
+                claim.claim_type,
+                claim.reference,
+                claim.payment_id,
+                claim.description,
+                claim.amount_ore,
+                int(paid_ore),
+                claim.issued_on,
+                claim.due_on,
+                claim.status,
+            )
+            for claim, paid_ore in rows
+        ]
+
+    def claims_by_payment_ids(self, payment_ids: Iterable[str]) -> list[ClaimFacts]:
+        ids = sorted(set(payment_ids))
+        return self._claims(col(Claim.payment_id).in_(ids)) if ids else []
+
+    def claims_by_references(self, references: Iterable[str]) -> list[ClaimFacts]:
+        refs = sorted(set(references))
+        return self._claims(col(Claim.reference).in_(refs)) if refs else []
+
+    def claims_of(self, debtor_id: str) -> list[ClaimFacts]:
+        return self._claims(col(Claim.debtor_id) == debtor_id)
