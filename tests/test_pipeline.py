@@ -32,14 +32,23 @@ def _message(database: Database, message_id: int) -> InboundMessage:
         return message
 
 
-def test_corpus_mail_is_parsed_with_new_text_and_history_apart(
-    database: Database, dev_register: Path
-) -> None:
+def test_corpus_mail_is_parsed_and_read(database: Database, dev_register: Path) -> None:
+    import_register(
+        database.engine,
+        debtors=dev_register / "debtors.csv",
+        claims=dev_register / "claims.csv",
+        payments=dev_register / "payments.csv",
+    )
     message_id = _store(database, (DEV_CORPUS / "mail" / "036.eml").read_bytes())
     result = run_parse_stage(database.engine, OURS)
     assert (result.parsed, result.quarantined) == (1, 0)
     message = _message(database, message_id)
-    assert message.state == "parsed"
+    assert message.state == "classified"
+    assert message.debtor_id == "D1100123"
+    assert message.claim_ids == ["C11001231"]
+    assert message.parsed is not None
+    assert message.parsed["reading"]["intent"] == "installment_request"
+    assert message.parsed["reading"]["offer_monthly_kr"] == 750
     assert message.parsed is not None
     assert "750 kr. pr. måned" in message.parsed["body"]
     assert "2025-144048" not in message.parsed["body"]  # only in the quoted reminder
@@ -151,9 +160,11 @@ def test_digital_post_reply_links_by_reply_data_and_trusts_the_cpr(
     message_id = _store(database, citizen, channel="digital_post")
     run_parse_stage(database.engine, OURS)
     message = _message(database, message_id)
-    assert message.state == "parsed"
+    assert message.state == "classified"
+    assert message.debtor_id == "D1100000"  # the Digital Post sender's CPR
     assert message.parsed is not None
     assert message.parsed["body"] == "Jeg kan betale 400 kr. om måneden."
+    assert message.parsed["reading"]["verified_sender"] is True
     assert message.parsed["memo"]["sender_id"] == "2507563219"
     assert message.parsed["thread"]["letter_id"] == letter_id
     assert message.parsed["thread"]["trusted"] is True
@@ -169,4 +180,4 @@ def test_broken_memo_is_quarantined_with_its_error_and_bytes_kept(database: Data
     assert message.state == "quarantined"
     assert message.error is not None and message.error.startswith("parse: not well-formed XML")
     assert message.raw == broken
-    assert _message(database, good_id).state == "parsed"
+    assert _message(database, good_id).state == "needs_review"  # nobody to match it to

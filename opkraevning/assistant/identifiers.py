@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from stdnum import luhn
@@ -159,3 +160,67 @@ def find_offer_monthly_kr(text: str) -> tuple[int | None, str | None]:
                 value = value * 52 / 12
             return int(value), match.group(0).strip()
     return None, None
+
+
+# -- dates --------------------------------------------------------------------------
+
+_MONTHS = {
+    "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7,
+    "august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "okt": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_WEEKDAYS = {"mandag": 0, "tirsdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4,
+             "loerdag": 5, "soendag": 6}  # fmt: skip
+_DAY_MONTH = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(_MONTHS) + r")\.?(?:\s+(20\d{2}))?\b")
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})(?:[./](20\d{2}))?\b")
+_ISO_DATE = re.compile(r"\b(20\d{2})-(\d{2})-(\d{2})\b")
+_WEEKDAY = re.compile(r"\b(?:paa|naeste|paa naeste|til|om)\s+(" + "|".join(_WEEKDAYS) + r")\b")
+
+
+def _future(day: int, month: int, year: int | None, today: date) -> date | None:
+    try:
+        candidate = date(year or today.year, month, day)
+    except ValueError:
+        return None
+    if year is None and candidate < today - timedelta(days=31):
+        candidate = candidate.replace(year=today.year + 1)
+    return candidate
+
+
+def find_dates(text: str, today: date) -> list[tuple[date, str]]:
+    """Dates a citizen names, resolved against the day the mail was written.
+
+    "den 1. december", "15. oktober 2026", "1/12", "2026-12-01", "på fredag",
+    "i morgen", "efter nytår" (2 January), "næste måned" (the 1st of next month).
+    A day-and-month without a year that lies well in the past means next year.
+    """
+    folded = fold(text)
+    found: list[tuple[date, str]] = []
+    for match in _ISO_DATE.finditer(folded):
+        day = _future(int(match.group(3)), int(match.group(2)), int(match.group(1)), today)
+        if day:
+            found.append((day, match.group(0)))
+    for match in _DAY_MONTH.finditer(folded):
+        year = int(match.group(3)) if match.group(3) else None
+        day = _future(int(match.group(1)), _MONTHS[match.group(2)], year, today)
+        if day:
+            found.append((day, match.group(0)))
+    for match in _NUMERIC_DATE.finditer(folded):
+        if int(match.group(2)) > 12:
+            continue
+        year = int(match.group(3)) if match.group(3) else None
+        day = _future(int(match.group(1)), int(match.group(2)), year, today)
+        if day:
+            found.append((day, match.group(0)))
+    for match in _WEEKDAY.finditer(folded):
+        ahead = (_WEEKDAYS[match.group(1)] - today.weekday()) % 7 or 7
+        found.append((today + timedelta(days=ahead), match.group(0)))
+    if re.search(r"\bi morgen\b", folded):
+        found.append((today + timedelta(days=1), "i morgen"))
+    if re.search(r"efter nytaar|efter jul og nytaar|after new year", folded):
+        found.append((date(today.year + 1, 1, 2), "efter nytår"))
+    if re.search(r"naeste maaned|next month", folded):
+        first = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+        found.append((first, "næste måned"))
+    return found

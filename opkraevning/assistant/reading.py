@@ -15,7 +15,12 @@ from typing import Any
 
 from opkraevning.assistant.autoreply import text_of
 from opkraevning.assistant.claims import choose_claims
-from opkraevning.assistant.identifiers import Identifiers, find_identifiers, find_offer_monthly_kr
+from opkraevning.assistant.identifiers import (
+    Identifiers,
+    find_dates,
+    find_identifiers,
+    find_offer_monthly_kr,
+)
 from opkraevning.assistant.intents import classify_intent
 from opkraevning.assistant.matching import MatchInput, match_debtor
 from opkraevning.store.register_lookup import SqlRegister
@@ -39,6 +44,7 @@ class Reading:
     claim_reason: str = ""
     intent_cues: dict[str, list[str]] = field(default_factory=dict)
     offer_phrase: str | None = None
+    dates: list[dict[str, str]] = field(default_factory=list)  # dates the writer names
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -129,4 +135,8 @@ def read_message(register: SqlRegister, parsed: dict[str, Any], raw: bytes, toda
         claim_reason=claim_reason,
         intent_cues=intent.cues,
         offer_phrase=phrase,
+        dates=[
+            {"date": day.isoformat(), "phrase": said}
+            for day, said in ([] if machine_kind != "human" else find_dates(body, today))
+        ],
     )
