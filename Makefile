@@ -27,6 +27,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/mail_bench.py
+	$(BIN)/python bench/match_bench.py
 
 eval: $(STAMP)
 	$(BIN)/opkraevning eval ../shared/corpus/dev
