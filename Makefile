@@ -25,9 +25,9 @@ lint: $(STAMP)
 	$(BIN)/mypy opkraevning
 
 bench: $(STAMP)
-	$(BIN)/python bench/import_bench.py
-	$(BIN)/python bench/mail_bench.py
-	$(BIN)/python bench/match_bench.py
+	$(BIN)/python -m bench.import_bench
+	$(BIN)/python -m bench.mail_bench
+	$(BIN)/python -m bench.match_bench
 
 eval: $(STAMP)
 	$(BIN)/opkraevning eval ../shared/corpus/dev

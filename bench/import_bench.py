@@ -7,7 +7,7 @@ files again (the idempotent pass). Peak memory is the child's own maximum RSS. T
 same is done for a register a tenth of the size, to show memory does not grow
 with the file.
 
-    python bench/import_bench.py [--debtors N] [--claims N] [--backends sqlite,postgresql]
+    python -m bench.import_bench [--debtors N] [--claims N] [--backends sqlite,postgresql]
 """
 
 from __future__ import annotations
@@ -18,16 +18,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import text
-
-from opkraevning.store.db import make_engine
+from bench.common import drop_schema, fresh_database
 from opkraevning.synthetic import RegisterFiles, write_register
-
-PG_URL = os.environ.get("OPKRAEVNING_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
 
 
 @dataclass
@@ -67,22 +62,6 @@ def _import_args(files: RegisterFiles) -> list[str]:
     ]
 
 
-def _database(backend: str, workdir: Path) -> tuple[str, str | None]:
-    """A fresh empty database: (url, PostgreSQL schema to drop afterwards)."""
-    if backend == "sqlite":
-        return f"sqlite:///{workdir / f'bench-{uuid.uuid4().hex[:6]}.db'}", None
-    schema = f"opk_bench_{uuid.uuid4().hex[:8]}"
-    with make_engine(PG_URL).begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    return f"{PG_URL}?options=-csearch_path%3D{schema}", schema
-
-
-def _drop(schema: str | None) -> None:
-    if schema:
-        with make_engine(PG_URL).begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--debtors", type=int, default=400_000)
@@ -113,7 +92,7 @@ def main() -> None:
               f"{'peak RSS':>11}")  # fmt: skip
         for backend in backends:
             for label, files, rows in sizes:
-                url, schema = _database(backend, workdir)
+                url, schema = fresh_database(backend, workdir)
                 try:
                     _run(["db", "upgrade"], url)
                     for run in ("first", "again"):
@@ -124,7 +103,7 @@ def main() -> None:
                             flush=True,
                         )
                 finally:
-                    _drop(schema)
+                    drop_schema(schema)
 
 
 if __name__ == "__main__":

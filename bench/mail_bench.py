@@ -7,7 +7,7 @@
 2. Runs the parse stage (MIME, reply split, machine detection) in-process over the
    dev corpus and each fixture set, and reports messages per second.
 
-    python bench/mail_bench.py [--mails 10000] [--clients 4] [--backends sqlite,postgresql]
+    python -m bench.mail_bench [--mails 10000] [--clients 4] [--backends sqlite,postgresql]
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlmodel import Session
 
+from bench.common import drop_schema, fresh_database
 from opkraevning.assistant.autoreply import classify_machine_mail
 from opkraevning.assistant.mime import parse_mail
 from opkraevning.assistant.reply_split import split_reply
@@ -36,7 +37,6 @@ from opkraevning.store.db import make_engine
 from opkraevning.store.models import InboundMessage
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-PG_URL = os.environ.get("OPKRAEVNING_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
 OURS = "opkraevning@norddjurs.dk"
 MESSAGE_ID = re.compile(rb"^Message-ID:.*$", re.IGNORECASE | re.MULTILINE)
 
@@ -58,17 +58,8 @@ def _variant(raw: bytes, number: int) -> bytes:
     return new_id + b"\r\n" + raw
 
 
-def _database(backend: str, workdir: Path) -> tuple[str, str | None]:
-    if backend == "sqlite":
-        return f"sqlite:///{workdir / f'mail-{uuid.uuid4().hex[:6]}.db'}", None
-    schema = f"opk_bench_{uuid.uuid4().hex[:8]}"
-    with make_engine(PG_URL).begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    return f"{PG_URL}?options=-csearch_path%3D{schema}", schema
-
-
 def smtp_intake(backend: str, mails: int, clients: int, workdir: Path) -> None:
-    url, schema = _database(backend, workdir)
+    url, schema = fresh_database(backend, workdir)
     port = _free_port()
     env = {
         **os.environ,
@@ -110,9 +101,7 @@ def smtp_intake(backend: str, mails: int, clients: int, workdir: Path) -> None:
     with Session(engine) as session:
         stored = session.execute(select(func.count()).select_from(InboundMessage)).scalar_one()
     engine.dispose()
-    if schema:
-        with make_engine(PG_URL).begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    drop_schema(schema)
     print(
         f"smtp intake  {backend:<10} {sent:>6} mails ({sizes / 1024:.1f} KiB avg),"
         f" {clients} clients:"

@@ -8,7 +8,7 @@ a typo — and reports p50/p99 latency per message and peak memory. In the same 
 it times a straightforward ``rapidfuzz.process.extractOne`` over all names for a
 sample of the name-and-address messages, and prints the ratio.
 
-    python bench/match_bench.py [--debtors 1000000] [--claims 2000000] [--messages 10000]
+    python -m bench.match_bench [--debtors 1000000] [--claims 2000000] [--messages 10000]
 """
 
 from __future__ import annotations

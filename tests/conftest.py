@@ -109,6 +109,21 @@ def dev_register() -> Path:
     return DEV_REGISTER
 
 
+@pytest.fixture
+def dev_database(database: Database, dev_register: Path) -> Database:
+    """A database holding the whole dev register (debtors, claims, payments)."""
+    from opkraevning.store.register_import import import_register
+
+    report = import_register(
+        database.engine,
+        debtors=dev_register / "debtors.csv",
+        claims=dev_register / "claims.csv",
+        payments=dev_register / "payments.csv",
+    )
+    assert report.committed and report.rejected == 0
+    return database
+
+
 SCORES = pytest.StashKey[list[str]]()
 FIXTURES = SHARED / "fixtures"
 

@@ -32,13 +32,8 @@ def _message(database: Database, message_id: int) -> InboundMessage:
         return message
 
 
-def test_corpus_mail_is_parsed_and_read(database: Database, dev_register: Path) -> None:
-    import_register(
-        database.engine,
-        debtors=dev_register / "debtors.csv",
-        claims=dev_register / "claims.csv",
-        payments=dev_register / "payments.csv",
-    )
+def test_corpus_mail_is_parsed_and_read(dev_database: Database) -> None:
+    database = dev_database
     message_id = _store(database, (DEV_CORPUS / "mail" / "036.eml").read_bytes())
     result = run_parse_stage(database.engine, OURS)
     assert (result.parsed, result.quarantined) == (1, 0)

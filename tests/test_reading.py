@@ -20,7 +20,6 @@ from opkraevning.cli import main
 from opkraevning.ingest import ingest_file
 from opkraevning.store.db import session_scope
 from opkraevning.store.models import Claim, Debtor
-from opkraevning.store.register_import import import_register
 from tests.conftest import DEV_CORPUS, Database
 
 OURS = ["opkraevning@norddjurs.dk"]
@@ -45,14 +44,8 @@ def test_eval_on_the_dev_corpus_meets_the_targets(report_score: Callable[[str], 
 
 
 @pytest.fixture
-def register(database: Database, dev_register: Path) -> Database:
-    import_register(
-        database.engine,
-        debtors=dev_register / "debtors.csv",
-        claims=dev_register / "claims.csv",
-        payments=dev_register / "payments.csv",
-    )
-    return database
+def register(dev_database: Database) -> Database:
+    return dev_database
 
 
 def _ingest(database: Database, tmp_path: Path, name: str, raw: bytes) -> dict[str, Any]:
