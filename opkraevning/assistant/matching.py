@@ -35,7 +35,8 @@ STRENGTH = {
     "bounced_recipient": (0.9, 4),
     "name_and_address": (0.8, 5),
 }
-NAME_THRESHOLD = 90.0
+NAME_THRESHOLD = 94.0  # mean of first-name similarity and the exact surname, × 100
+NAME_MARGIN = 3.0  # two candidates closer than this: too close to call
 TOKEN_THRESHOLD = 0.88  # Jaro-Winkler, per name token
 _COMPANY_FORMS = re.compile(r"\b(?:a/s|aps|i/s|ivs|k/s|p/s|amba|a\.m\.b\.a\.)(?=\W|$)")
 _ADDRESS_IN_TEXT = re.compile(
@@ -111,32 +112,70 @@ def address_keys(text: str) -> list[str]:
 
 
 def _name_tokens(name: str) -> list[str]:
-    """First and last name, or the words of a company name without its legal form."""
+    """First, middle and last names, or the words of a company name without its legal form."""
     folded = _COMPANY_FORMS.sub(" ", fold(name))
     return [t for t in re.split(r"[^\w]+", folded) if len(t) > 1 and t != "og"]
 
 
-def name_score(register_name: str, texts: list[str]) -> float:
-    """How well the debtor's first and last name (or company name) appear in the texts.
+def loose(token: str) -> str:
+    """Spelling variants of one Danish name to one key: Sørensen/Sorensen, Winther/Winter.
 
-    Middle names may be dropped; each of first and last name must be found as a
-    word with a Jaro-Winkler similarity of at least 0.88 (so "Esmeralda" finds
-    "Esmarelda"). The score is the mean similarity × 100.
+    Deliberately no further: Pedersen/Petersen and Larsen/Lassen are different families.
+    """
+    token = token.replace("oe", "o").replace("aa", "a").replace("ae", "e").replace("th", "t")
+    return re.sub(r"(.)\1+", r"\1", token)
+
+
+def _words(texts: list[str]) -> list[str]:
+    return [w for text in texts for w in re.split(r"[^\w]+", fold(text)) if len(w) > 1]
+
+
+def name_score(register_name: str, texts: list[str]) -> float:
+    """How surely the debtor's name stands in the texts (0 = not at all), × 100.
+
+    The surname (or a one-word company name) must be there exactly, up to Danish
+    spelling variants; the first name may carry a typo (Jaro-Winkler ≥ 0.88, so
+    "Esmeralda" finds "Esmarelda"); a middle name may be left out, but one written
+    in both places must agree. Each middle name found adds a little, so of two
+    relatives at one address the fuller match wins.
     """
     tokens = _name_tokens(register_name)
-    if not tokens:
+    words = _words(texts)
+    if not tokens or not words:
         return 0.0
-    wanted = [tokens[0], tokens[-1]] if len(tokens) > 1 else tokens
-    words = {w for text in texts for w in re.split(r"[^\w]+", fold(text)) if len(w) > 1}
-    if not words:
+    last = loose(tokens[-1])
+    last_positions = [i for i, w in enumerate(words) if loose(w) == last]
+    if not last_positions:
         return 0.0
-    scores = []
-    for token in wanted:
-        best = max(JaroWinkler.similarity(token, word) for word in words)
-        if best < TOKEN_THRESHOLD:
-            return 0.0
-        scores.append(best)
-    return 100 * sum(scores) / len(scores)
+    if len(tokens) == 1:
+        return 100.0
+    first, middles = tokens[0], tokens[1:-1]
+    best, best_at = 0.0, -1
+    for i, word in enumerate(words):
+        similarity = JaroWinkler.similarity(first, word)
+        if similarity > best:
+            best, best_at = similarity, i
+    if best < TOKEN_THRESHOLD:
+        return 0.0
+    following = [j for j in last_positions if 0 < j - best_at <= 4]
+    if middles and following:
+        written = words[best_at + 1 : following[0]]
+        if written and not any(
+            JaroWinkler.similarity(m, w) >= TOKEN_THRESHOLD for m in middles for w in written
+        ):
+            return 0.0  # "Morten Juul Østergaard" is not "Morten Lund Østergaard"
+    found_middles = sum(
+        any(JaroWinkler.similarity(m, w) >= TOKEN_THRESHOLD for w in words) for m in middles
+    )
+    return 100 * (best + 1.0) / 2 + 2 * found_middles
+
+
+_POSTCODE_IN_TEXT = re.compile(r"(?<!\d)([1-9]\d{3})\s+[^\W\d_]{2,}")
+
+
+def postcodes_in(text: str) -> set[str]:
+    """Danish postcodes followed by a town name ("8500 Grenaa")."""
+    return set(_POSTCODE_IN_TEXT.findall(fold(text)))
 
 
 def _add(
@@ -184,10 +223,21 @@ def gather_evidence(register: Register, data: MatchInput, years: range) -> list[
     for address in data.bounced_recipients:
         _add(evidence, register.debtors_by_email(address), "bounced_recipient", "report", address)
     texts = [data.new_text, data.sender_name or ""]
+    postcodes = postcodes_in(data.new_text)
+    scored = []
     for debtor in register.debtors_by_street(address_keys(data.new_text)):
+        if postcodes and debtor.postcode and debtor.postcode not in postcodes:
+            continue  # same street and number in another town
         score = name_score(debtor.name, texts)
         if score >= NAME_THRESHOLD:
-            evidence.append(Evidence("name_and_address", debtor.id, "new_text", debtor.name, score))
+            scored.append((score, debtor))
+    if scored:
+        best = max(score for score, _ in scored)
+        for score, debtor in scored:
+            if best - score < NAME_MARGIN:  # clearly worse candidates are no rivals
+                evidence.append(
+                    Evidence("name_and_address", debtor.id, "new_text", debtor.name, score)
+                )
     return evidence
 
 

@@ -60,8 +60,10 @@ class SqlRegister:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _debtors(self, condition: object) -> list[DebtorFacts]:
-        rows = self.session.exec(select(Debtor).where(condition).limit(50)).all()  # type: ignore[arg-type]
+    def _debtors(self, condition: object, limit: int | None = 50) -> list[DebtorFacts]:
+        """Debtors meeting ``condition``. A limit only where two already mean "ambiguous"."""
+        query = select(Debtor).where(condition)  # type: ignore[arg-type]
+        rows = self.session.exec(query.limit(limit) if limit else query).all()
         return [_debtor(row) for row in rows]
 
     def debtor(self, debtor_id: str) -> DebtorFacts | None:
@@ -81,7 +83,8 @@ class SqlRegister:
         keys = sorted(set(keys))
         if not keys:
             return []
-        return self._debtors(col(Debtor.street_key).in_(keys))
+        # every candidate: cutting the list could drop the right debtor and keep a namesake
+        return self._debtors(col(Debtor.street_key).in_(keys), limit=None)
 
     def _claims(self, condition: object) -> list[ClaimFacts]:
         paid = (
@@ -93,7 +96,6 @@ class SqlRegister:
             select(Claim, paid)
             .where(condition)  # type: ignore[arg-type]
             .order_by(col(Claim.due_on), col(Claim.id))
-            .limit(500)
         ).all()
         return [
             ClaimFacts(
