@@ -20,6 +20,7 @@ from opkraevning.cli import main
 from opkraevning.ingest import ingest_file
 from opkraevning.store.db import session_scope
 from opkraevning.store.models import Claim, Debtor
+from opkraevning.store.street import street_key
 from tests.conftest import DEV_CORPUS, Database
 
 OURS = ["opkraevning@norddjurs.dk"]
@@ -165,3 +166,56 @@ def test_negation_and_two_wishes_at_once() -> None:
     both = classify_intent("Hvor meget skylder jeg? Og kan jeg betale 300 kr. om måneden?")
     assert set(both.intents) >= {"balance_request", "installment_request"}
     assert both.cues["balance_request"] == ["hvor meget skylder"]
+
+
+def _add_debtor(database: Database, debtor_id: str, name: str, address: str, postcode: str) -> None:
+    with session_scope(database.engine) as session:
+        session.add(
+            Debtor(
+                id=debtor_id,
+                kind="person",
+                cpr="0101701234",
+                name=name,
+                address=address,
+                street_key=street_key(address),
+                postcode=postcode,
+                city="Grenaa",
+            )
+        )
+
+
+def test_surnames_one_letter_apart_are_different_families(
+    database: Database, tmp_path: Path
+) -> None:
+    _add_debtor(database, "P1", "Hans Pedersen", "Storegade 12", "8500")
+    body = "Hej\n\nKan jeg få udsættelse?\n\nHans Petersen\nStoregade 12\n"
+    result = _ingest(database, tmp_path, "p.eml", _mail("hp@example.dk", "Regning", body))
+    assert result["debtor_id"] is None
+
+
+def test_a_different_middle_name_is_a_different_person(database: Database, tmp_path: Path) -> None:
+    _add_debtor(database, "M1", "Morten Lund Østergaard", "Storegade 25", "8500")
+    body = "Hej\n\nKan jeg få udsættelse?\n\nMorten Juul Østergaard\nStoregade 25\n"
+    result = _ingest(database, tmp_path, "m.eml", _mail("mo@example.dk", "Regning", body))
+    assert result["debtor_id"] is None
+    without_middle = "Hej\n\nKan jeg få udsættelse?\n\nMorten Østergaard\nStoregade 25\n"
+    found = _ingest(database, tmp_path, "m2.eml", _mail("mo@example.dk", "Regning", without_middle))
+    assert found["debtor_id"] == "M1"
+
+
+def test_same_street_in_another_town_is_another_address(database: Database, tmp_path: Path) -> None:
+    _add_debtor(database, "G1", "Lone Holm", "Storegade 3", "8500")
+    body = "Hej\n\nHvad skylder jeg?\n\nLone Holm\nStoregade 3\n8963 Auning\n"
+    result = _ingest(database, tmp_path, "g.eml", _mail("lh@example.dk", "Saldo", body))
+    assert result["debtor_id"] is None
+
+
+def test_the_right_debtor_is_found_among_many_at_one_address(
+    database: Database, tmp_path: Path
+) -> None:
+    for number in range(120):  # more candidates than any list cut would keep
+        _add_debtor(database, f"N{number:03d}", f"Anne{number} Jensen", "Storegade 9", "8500")
+    _add_debtor(database, "N999", "Bodil Jensen", "Storegade 9", "8500")
+    body = "Hej\n\nKan jeg betale senere?\n\nBodil Jensen\nStoregade 9\n"
+    result = _ingest(database, tmp_path, "n.eml", _mail("bj@example.dk", "Regning", body))
+    assert result["debtor_id"] == "N999"
