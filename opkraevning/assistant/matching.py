@@ -139,14 +139,27 @@ def name_score(register_name: str, texts: list[str]) -> float:
     in both places must agree. Each middle name found adds a little, so of two
     relatives at one address the fuller match wins.
     """
+    return _name_score(register_name, TextWords(texts))
+
+
+class TextWords:
+    """The words of the texts, folded once, with their loose forms for surname look-up."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.words = _words(texts)
+        self.loose = [loose(word) for word in self.words]
+        self.loose_set = set(self.loose)
+
+
+def _name_score(register_name: str, text: TextWords) -> float:
     tokens = _name_tokens(register_name)
-    words = _words(texts)
-    if not tokens or not words:
+    if not tokens or not text.words:
         return 0.0
     last = loose(tokens[-1])
-    last_positions = [i for i, w in enumerate(words) if loose(w) == last]
-    if not last_positions:
+    if last not in text.loose_set:  # the cheap test first: most candidates stop here
         return 0.0
+    words = text.words
+    last_positions = [i for i, w in enumerate(text.loose) if w == last]
     if len(tokens) == 1:
         return 100.0
     first, middles = tokens[0], tokens[1:-1]
@@ -222,13 +235,13 @@ def gather_evidence(register: Register, data: MatchInput, years: range) -> list[
         )
     for address in data.bounced_recipients:
         _add(evidence, register.debtors_by_email(address), "bounced_recipient", "report", address)
-    texts = [data.new_text, data.sender_name or ""]
+    text = TextWords([data.new_text, data.sender_name or ""])
     postcodes = postcodes_in(data.new_text)
     scored = []
     for debtor in register.debtors_by_street(address_keys(data.new_text)):
         if postcodes and debtor.postcode and debtor.postcode not in postcodes:
             continue  # same street and number in another town
-        score = name_score(debtor.name, texts)
+        score = _name_score(debtor.name, text)
         if score >= NAME_THRESHOLD:
             scored.append((score, debtor))
     if scored:

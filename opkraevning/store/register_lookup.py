@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from opkraevning.store.models import Claim, Debtor, Payment
@@ -83,8 +84,12 @@ class SqlRegister:
         keys = sorted(set(keys))
         if not keys:
             return []
-        # every candidate: cutting the list could drop the right debtor and keep a namesake
-        return self._debtors(col(Debtor.street_key).in_(keys), limit=None)
+        # every candidate (cutting the list could drop the right debtor and keep a
+        # namesake), read as plain rows: there can be hundreds at one address
+        table = Debtor.__table__  # type: ignore[attr-defined]
+        columns = [table.c[name] for name in DebtorFacts.__dataclass_fields__]
+        rows = self.session.execute(core_select(*columns).where(table.c.street_key.in_(keys))).all()
+        return [DebtorFacts(*row) for row in rows]
 
     def _claims(self, condition: object) -> list[ClaimFacts]:
         paid = (
