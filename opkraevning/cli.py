@@ -218,8 +218,14 @@ def demo(context: Context, serve: bool) -> None:
 
 
 def _run_service(context: Context, only: tuple[str, ...] | None = None) -> None:
+    from opkraevning.assistant.policy import PolicyError, policy_for
+    from opkraevning.pipeline import local_today
     from opkraevning.service import ALL_PARTS, ServiceError, run
 
+    try:
+        policy_for(local_today(), context.settings.policy_file)
+    except PolicyError as exc:
+        _fail(f"invalid setting OPKRAEVNING_POLICY_FILE: {exc}")
     try:
         run(context.settings, context.current_engine(), only or ALL_PARTS)
     except ServiceError as exc:
@@ -294,6 +300,39 @@ def eval_command(directory: Path, today: Any) -> None:
     report = evaluate(results, load_labels(directory / "labels.jsonl"))
     for line in report.lines():
         click.echo(line)
+
+
+@main.group()
+def policy() -> None:
+    """The collection policy (rules as data)."""
+
+
+@policy.command("check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def policy_check(file: Path) -> None:
+    """Validate a policy file on every date one of its versions starts."""
+    from opkraevning.assistant.policy import PolicyError, check_policy
+
+    try:
+        dates = check_policy(file)
+    except PolicyError as exc:
+        _fail(str(exc), EXIT_PROBLEMS)
+    click.echo(f"{file}: valid on {', '.join(day.isoformat() for day in dates)}")
+
+
+@policy.command("show")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@pass_context
+def policy_show(context: Context, day: Any) -> None:
+    """Print the policy in force on a date (default: today) as JSON."""
+    from opkraevning.assistant.policy import PolicyError, policy_for
+    from opkraevning.pipeline import local_today
+
+    try:
+        resolved = policy_for(day.date() if day else local_today(), context.settings.policy_file)
+    except PolicyError as exc:
+        _fail(str(exc), EXIT_PROBLEMS)
+    click.echo(json.dumps(resolved.model_dump(mode="json"), indent=2, ensure_ascii=False))
 
 
 @main.command("settings")
