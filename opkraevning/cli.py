@@ -302,6 +302,38 @@ def eval_command(directory: Path, today: Any) -> None:
         click.echo(line)
 
 
+@main.command()
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Run date.")
+@click.option("--dry-run", is_flag=True, help="Show what would happen; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as one JSON document.")
+@pass_context
+def remind(context: Context, day: Any, dry_run: bool, as_json: bool) -> None:
+    """The reminder run: letters, interest, transfers, own collection, forældelse, holds."""
+    from opkraevning.assistant.policy import PolicyError
+    from opkraevning.pipeline import local_today
+    from opkraevning.reminder_run import remind as run_reminders
+
+    run_day = day.date() if day else local_today()
+    try:
+        outcome, run_id = run_reminders(
+            context.current_engine(), run_day, context.settings.policy_file, dry_run
+        )
+    except PolicyError as exc:
+        _fail(str(exc), EXIT_PROBLEMS)
+    if as_json:
+        document = {key: value for key, value in outcome.__dict__.items()}
+        document["run_id"] = run_id
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    counts = ", ".join(f"{count} {name}" for name, count in outcome.counts().items())
+    if dry_run:
+        click.echo(f"dry run for {run_day}: {counts} (nothing stored)")
+    elif run_id is None:
+        click.echo(f"the run for {run_day} is already recorded: nothing new created")
+    else:
+        click.echo(f"run {run_id} for {run_day}: {counts}")
+
+
 @main.group()
 def policy() -> None:
     """The collection policy (rules as data)."""

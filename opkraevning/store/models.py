@@ -291,6 +291,8 @@ class ReminderLetter(SQLModel, table=True):
     transfer_notice: bool = False
     released_on: date | None = None
     policy_version: str | None = Field(default=None, max_length=64)
+    legal_refs: list[str] | None = _json()
+    trace: dict[str, Any] | None = _json()
     created_at: datetime = _created()
 
 

@@ -1,0 +1,263 @@
+"""``opkraevning remind --date D``: the reminder run over every open claim, once per date.
+
+Reads the facts a chunk of debtors at a time, applies the pure rules
+(``assistant/reminder_rules.py``) and, unless ``--dry-run``, records in one
+transaction: the run (unique per date: a second run for the same date, or a second
+instance running concurrently, creates nothing), the reminder letters with their
+traces (released at once only where policy says so), and the interest lines. The
+outcome is one JSON document; its names are stable (other tools read them).
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from opkraevning.assistant.bank_days import BankCalendar
+from opkraevning.assistant.policy import Policy, policy_for
+from opkraevning.assistant.reminder_rules import (
+    REFS,
+    ClaimFact,
+    expiry_date,
+    interest_due,
+    plan_letters,
+    step_for_claim,
+)
+from opkraevning.store.audit import audit_row, write_audit
+from opkraevning.store.models import (
+    Claim,
+    ReminderLetter,
+    ReminderLetterClaim,
+    RunState,
+    ScheduledRun,
+)
+from opkraevning.store.reminder_facts import debtor_chunks, load_facts
+from opkraevning.store.types import utcnow
+
+RUN_KIND = "remind"
+RUN_TABLE = ScheduledRun.__table__  # type: ignore[attr-defined]
+LETTER_TABLE = ReminderLetter.__table__  # type: ignore[attr-defined]
+LETTER_CLAIM_TABLE = ReminderLetterClaim.__table__  # type: ignore[attr-defined]
+CLAIM_TABLE = Claim.__table__  # type: ignore[attr-defined]
+
+
+def kr(ore: int) -> str:
+    return str((Decimal(ore) / 100).quantize(Decimal("0.01")))
+
+
+@dataclass
+class RunOutcome:
+    date: str
+    policy_version: str
+    letters: list[dict[str, Any]] = field(default_factory=list)
+    interest: list[dict[str, Any]] = field(default_factory=list)
+    transfers: list[dict[str, Any]] = field(default_factory=list)
+    own_collection: list[dict[str, Any]] = field(default_factory=list)
+    write_offs: list[dict[str, Any]] = field(default_factory=list)
+    near_expiry: list[dict[str, Any]] = field(default_factory=list)
+    holds: list[dict[str, Any]] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(value) for name, value in asdict(self).items() if isinstance(value, list)}
+
+
+def _debtor_outcome(
+    claims: list[ClaimFact], day: date, policy: Policy, calendar: BankCalendar, out: RunOutcome
+) -> None:
+    steps = [(claim, step_for_claim(claim, day, policy, calendar)) for claim in claims]
+    for claim, step in steps:
+        total = claim.remaining_ore + claim.unpaid_fees_ore + claim.unpaid_interest_ore
+        if step.action == "hold":
+            out.holds.append({"claim_id": claim.id, "reason": step.reason})
+        elif step.action == "transfer":
+            out.transfers.append(
+                {
+                    "claim_id": claim.id,
+                    "amount_kr": kr(total),
+                    "fee_claims": claim.fee_claim_ids,
+                    "rules": step.trace.to_json(),
+                    "legal_refs": [REFS["transfer"], REFS["notice"]],
+                }
+            )
+        elif step.action == "own_collection":
+            out.own_collection.append(
+                {"claim_id": claim.id, "amount_kr": kr(total), "reason": step.reason}
+            )
+        expires, basis = expiry_date(claim, policy, calendar)
+        if expires <= day:
+            out.write_offs.append(
+                {
+                    "claim_id": claim.id,
+                    "expired_on": expires.isoformat(),
+                    "basis": basis,
+                    "amount_kr": kr(claim.remaining_ore),
+                    "legal_refs": [REFS["foraeldelse"]],
+                }
+            )
+        elif (expires - day).days <= policy.foraeldelse.near_expiry_days:
+            out.near_expiry.append(
+                {"claim_id": claim.id, "expires_on": expires.isoformat(), "basis": basis}
+            )
+        posting = interest_due(claim, day, policy)
+        if posting is not None:
+            start, end, rate, amount = posting
+            out.interest.append(
+                {
+                    "claim_id": claim.id,
+                    "from": start.isoformat(),
+                    "to": end.isoformat(),
+                    "rate_pct": str(rate),
+                    "amount_kr": kr(amount),
+                    "legal_refs": [REFS["interest"]],
+                }
+            )
+    by_id = {claim.id: claim for claim in claims}
+    for plan in plan_letters(claims[0].debtor_id, steps, day, policy, calendar):
+        breach = any(by_id[claim_id].agreement is not None for claim_id in plan.claim_ids)
+        out.letters.append(
+            {
+                "debtor_id": plan.debtor_id,
+                "claim_ids": plan.claim_ids,
+                "kind": "breach_reminder" if breach else plan.kind,
+                "number": max(plan.numbers.values()),
+                "numbers": plan.numbers,
+                "fee_kr": kr(plan.fee_ore),
+                "deadline": plan.deadline.isoformat(),
+                "transfer_notice": plan.transfer_notice,
+                "rules": plan.rules,
+                "legal_refs": plan.legal_refs,
+            }
+        )
+
+
+def compute(engine: Engine, day: date, policy: Policy) -> RunOutcome:
+    calendar = BankCalendar(policy.calendar.extra_closing_days)
+    out = RunOutcome(day.isoformat(), policy.version)
+    with engine.connect() as connection:
+        for chunk in debtor_chunks(connection):
+            for claims in load_facts(connection, chunk).values():
+                if claims:
+                    _debtor_outcome(claims, day, policy, calendar, out)
+    return out
+
+
+def _interest_text(item: dict[str, Any]) -> str:
+    return f"Renter {item['from']} – {item['to']} ({item['rate_pct']} % p.a.)"
+
+
+def _record(engine: Engine, out: RunOutcome, policy: Policy, day: date) -> int | None:
+    """Store the run; None when a run for this date already exists (nothing is created)."""
+    now = utcnow()
+    with engine.begin() as connection:
+        try:
+            run_id = connection.execute(
+                insert(RUN_TABLE).values(
+                    kind=RUN_KIND,
+                    slot=day.isoformat(),
+                    state=RunState.RUNNING.value,
+                    instance=socket.gethostname(),
+                    policy_version=policy.version,
+                    started_at=now,
+                )
+            ).inserted_primary_key
+        except IntegrityError:
+            return None
+        assert run_id is not None
+        run_id = run_id[0]
+        for letter in out.letters:
+            release = (
+                policy.reminders.auto_release_breach_reminders
+                if letter["kind"] == "breach_reminder"
+                else policy.reminders.auto_release_reminders
+            )
+            letter_id = connection.execute(
+                insert(LETTER_TABLE).values(
+                    debtor_id=letter["debtor_id"],
+                    run_id=run_id,
+                    kind=letter["kind"],
+                    fee_ore=int(Decimal(letter["fee_kr"]) * 100),
+                    deadline=date.fromisoformat(letter["deadline"]),
+                    transfer_notice=letter["transfer_notice"],
+                    released_on=day if release else None,
+                    policy_version=policy.version,
+                    legal_refs=letter["legal_refs"],
+                    trace=letter["rules"],
+                    created_at=now,
+                )
+            ).inserted_primary_key
+            assert letter_id is not None
+            connection.execute(
+                insert(LETTER_CLAIM_TABLE),
+                [
+                    {"letter_id": letter_id[0], "claim_id": claim_id, "number": number}
+                    for claim_id, number in letter["numbers"].items()
+                ],
+            )
+        parents = {
+            row.id: row
+            for row in connection.execute(
+                select(
+                    CLAIM_TABLE.c.id,
+                    CLAIM_TABLE.c.debtor_id,
+                    CLAIM_TABLE.c.claim_type,
+                    CLAIM_TABLE.c.reference,
+                ).where(CLAIM_TABLE.c.id.in_([item["claim_id"] for item in out.interest]))
+            )
+        }
+        if out.interest:
+            connection.execute(
+                insert(CLAIM_TABLE),
+                [
+                    {
+                        "id": f"{item['claim_id']}-R{item['to'].replace('-', '')}",
+                        "debtor_id": parents[item["claim_id"]].debtor_id,
+                        "claim_type": parents[item["claim_id"]].claim_type,
+                        "line": "interest",
+                        "parent_claim_id": item["claim_id"],
+                        "reference": parents[item["claim_id"]].reference,
+                        "description": _interest_text(item),
+                        "amount_ore": int(Decimal(item["amount_kr"]) * 100),
+                        "issued_on": date.fromisoformat(item["to"]),
+                        "due_on": date.fromisoformat(item["to"]),
+                        "status": "open",
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for item in out.interest
+                ],
+            )
+        connection.execute(
+            RUN_TABLE.update()
+            .where(RUN_TABLE.c.id == run_id)
+            .values(state=RunState.DONE.value, finished_at=utcnow(), summary=out.counts())
+        )
+        write_audit(
+            connection,
+            [audit_row("scheduler", "remind.run", "scheduled_run", str(run_id), out.counts())],
+        )
+        return int(run_id)
+
+
+def remind(
+    engine: Engine, day: date, policy_path: Path | None = None, dry_run: bool = False
+) -> tuple[RunOutcome, int | None]:
+    """Compute the run for ``day``; record it unless ``dry_run`` (or it exists already)."""
+    policy = policy_for(day, policy_path)
+    with engine.connect() as connection:
+        done = connection.execute(
+            select(RUN_TABLE.c.id)
+            .where(RUN_TABLE.c.kind == RUN_KIND)
+            .where(RUN_TABLE.c.slot == day.isoformat())
+        ).first()
+    outcome = compute(engine, day, policy)
+    if dry_run or done is not None:
+        return outcome, None
+    return outcome, _record(engine, outcome, policy, day)

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date
+from typing import Any
+
+from click.testing import CliRunner
+from sqlalchemy import func, select, update
+from sqlmodel import Session
+
+from opkraevning.cli import main
+from opkraevning.reminder_run import remind
+from opkraevning.store.models import Claim, ReminderLetter, ScheduledRun
+from tests.conftest import Database
+
+DAY = date(2026, 11, 27)
+
+
+def _count(database: Database, model: Any, *where: Any) -> int:
+    with Session(database.engine) as session:
+        query = select(func.count()).select_from(model)
+        for condition in where:
+            query = query.where(condition)
+        return int(session.execute(query).scalar_one())
+
+
+def test_dry_run_changes_nothing(dev_database: Database) -> None:
+    outcome, run_id = remind(dev_database.engine, DAY, dry_run=True)
+    assert run_id is None
+    assert len(outcome.letters) > 100
+    assert _count(dev_database, ReminderLetter) == 0
+    assert _count(dev_database, ScheduledRun) == 0
+
+
+def test_running_the_same_date_twice_creates_nothing_new(dev_database: Database) -> None:
+    first, run_id = remind(dev_database.engine, DAY)
+    assert run_id is not None
+    letters = _count(dev_database, ReminderLetter)
+    interest = _count(dev_database, Claim, Claim.line == "interest")
+    assert letters == len(first.letters) and interest == len(first.interest) > 0
+    _, again = remind(dev_database.engine, DAY)
+    assert again is None
+    assert _count(dev_database, ReminderLetter) == letters
+    assert _count(dev_database, Claim, Claim.line == "interest") == interest
+
+
+def test_two_concurrent_runs_produce_one_set_of_results(dev_database: Database) -> None:
+    results: list[int | None] = []
+
+    def run() -> None:
+        results.append(remind(dev_database.engine, DAY)[1])
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(results, key=lambda value: value is None)[1] is None
+    assert len([value for value in results if value is not None]) == 1
+    assert _count(dev_database, ScheduledRun) == 1
+    outcome, _ = remind(dev_database.engine, DAY, dry_run=True)
+    assert _count(dev_database, ReminderLetter) == len(outcome.letters)
+
+
+def test_a_released_reminder_leads_to_transfer_after_its_deadline(dev_database: Database) -> None:
+    remind(dev_database.engine, DAY)
+    with Session(dev_database.engine) as session:  # a caseworker releases the batch
+        session.execute(update(ReminderLetter).values(released_on=DAY))
+        session.commit()
+    later, _ = remind(dev_database.engine, date(2026, 12, 15), dry_run=True)
+    transferred = {item["claim_id"] for item in later.transfers}
+    own = {item["claim_id"] for item in later.own_collection}
+    assert transferred and own
+    with Session(dev_database.engine) as session:
+        types = {
+            session.get(Claim, claim_id).claim_type  # type: ignore[union-attr]
+            for claim_id in transferred
+        }
+        own_types = {session.get(Claim, claim_id).claim_type for claim_id in own}  # type: ignore[union-attr]
+    assert not types & {"ejendomsskat", "rottebekaempelse", "skorstensfejning", "byggesagsgebyr"}
+    assert own_types <= {"ejendomsskat", "rottebekaempelse", "skorstensfejning", "byggesagsgebyr"}
+    assert all(float(item["amount_kr"]) >= 100 for item in later.transfers)
+
+
+def test_remind_json_keeps_its_names(dev_database: Database) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["remind", "--date", "2026-11-27", "--dry-run", "--json"],
+        env={"OPKRAEVNING_DATABASE_URL": dev_database.url},
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert {"letters", "interest", "transfers", "own_collection", "write_offs", "near_expiry",
+            "holds"} <= set(document)  # fmt: skip
+    letter = document["letters"][0]
+    assert {"debtor_id", "claim_ids", "kind", "number", "fee_kr", "deadline", "rules",
+            "legal_refs"} <= set(letter)  # fmt: skip
