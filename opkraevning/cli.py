@@ -306,20 +306,48 @@ def eval_command(directory: Path, today: Any) -> None:
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Run date.")
 @click.option("--dry-run", is_flag=True, help="Show what would happen; change nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as one JSON document.")
+@click.option(
+    "--export-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the transfer and own-collection lists there as CSV and JSON.",
+)
+@click.option(
+    "--compare-policy",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="With --dry-run: show what this other policy file would do differently.",
+)
 @pass_context
-def remind(context: Context, day: Any, dry_run: bool, as_json: bool) -> None:
+def remind(
+    context: Context,
+    day: Any,
+    dry_run: bool,
+    as_json: bool,
+    export_dir: Path | None,
+    compare_policy: Path | None,
+) -> None:
     """The reminder run: letters, interest, transfers, own collection, forældelse, holds."""
     from opkraevning.assistant.policy import PolicyError
     from opkraevning.pipeline import local_today
+    from opkraevning.reminder_run import compute_with, diff_outcomes, export_lists
     from opkraevning.reminder_run import remind as run_reminders
 
+    if compare_policy is not None and not dry_run:
+        _fail("--compare-policy only goes with --dry-run")
     run_day = day.date() if day else local_today()
+    engine = context.current_engine()
     try:
-        outcome, run_id = run_reminders(
-            context.current_engine(), run_day, context.settings.policy_file, dry_run
-        )
+        outcome, run_id = run_reminders(engine, run_day, context.settings.policy_file, dry_run)
+        other = compute_with(engine, run_day, compare_policy) if compare_policy else None
     except PolicyError as exc:
         _fail(str(exc), EXIT_PROBLEMS)
+    if export_dir is not None:
+        for path in export_lists(outcome, export_dir):
+            click.echo(f"wrote {path}", err=True)
+    if other is not None:
+        click.echo(f"{compare_policy} compared with the policy in force, on {run_day}:")
+        for line in diff_outcomes(outcome, other) or ["no difference"]:
+            click.echo(line)
+        return
     if as_json:
         document = {key: value for key, value in outcome.__dict__.items()}
         document["run_id"] = run_id

@@ -261,3 +261,61 @@ def remind(
     if dry_run or done is not None:
         return outcome, None
     return outcome, _record(engine, outcome, policy, day)
+
+
+EXPORT_COLUMNS = ("claim_id", "amount_kr", "fee_claims")
+
+
+def export_lists(outcome: RunOutcome, directory: Path) -> list[Path]:
+    """transfers.csv/.json (for Gældsstyrelsen) and own_collection.csv/.json (udlæg)."""
+    import csv
+    import json
+
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, rows in (
+        ("transfers", outcome.transfers),
+        ("own_collection", outcome.own_collection),
+    ):
+        json_path = directory / f"{name}-{outcome.date}.json"
+        json_path.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+        csv_path = directory / f"{name}-{outcome.date}.csv"
+        with csv_path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(EXPORT_COLUMNS)
+            for row in rows:
+                writer.writerow(
+                    [row["claim_id"], row["amount_kr"], " ".join(row.get("fee_claims", []))]
+                )
+        written += [json_path, csv_path]
+    return written
+
+
+def _actions(outcome: RunOutcome) -> dict[str, str]:
+    actions: dict[str, str] = {}
+    for letter in outcome.letters:
+        for claim_id in letter["claim_ids"]:
+            actions[claim_id] = f"{letter['kind']} (fee {letter['fee_kr']})"
+    for name in ("transfers", "own_collection", "write_offs", "holds"):
+        for item in getattr(outcome, name):
+            actions[item["claim_id"]] = name
+    return actions
+
+
+def diff_outcomes(current: RunOutcome, other: RunOutcome) -> list[str]:
+    """What another policy would do differently on the same data, claim by claim."""
+    lines = [
+        f"{name}: {count} -> {other.counts()[name]}"
+        for name, count in current.counts().items()
+        if count != other.counts()[name]
+    ]
+    mine, theirs = _actions(current), _actions(other)
+    for claim_id in sorted(set(mine) | set(theirs)):
+        if mine.get(claim_id) != theirs.get(claim_id):
+            before, after = mine.get(claim_id, "nothing"), theirs.get(claim_id, "nothing")
+            lines.append(f"  {claim_id}: {before} -> {after}")
+    return lines
+
+
+def compute_with(engine: Engine, day: date, policy_path: Path | None) -> RunOutcome:
+    return compute(engine, day, policy_for(day, policy_path))

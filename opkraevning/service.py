@@ -24,7 +24,7 @@ from opkraevning.web.app import create_app
 
 log = logging.getLogger(__name__)
 
-ALL_PARTS = ("web", "smtp", "worker", "imap", "digital_post", "outbox")
+ALL_PARTS = ("web", "smtp", "worker", "imap", "digital_post", "outbox", "scheduler")
 
 
 class ServiceError(RuntimeError):
@@ -149,6 +149,19 @@ async def _run_outbox(settings: Settings, engine: Engine, stop: asyncio.Event) -
         outbox.close()
 
 
+async def _run_scheduler(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:
+    from opkraevning.scheduler import run_due
+
+    if not settings.scheduler.enabled:
+        return
+
+    def work() -> int:
+        run_due(engine, settings)
+        return 0  # nothing to hurry for: check again after the interval
+
+    await _periodic("scheduler", work, settings.scheduler.check_interval_seconds, stop)
+
+
 Part = Callable[[Settings, Engine, asyncio.Event], Coroutine[Any, Any, None]]
 
 
@@ -160,6 +173,7 @@ def _parts(settings: Settings) -> dict[str, Part]:
         "imap": _run_imap,
         "digital_post": _run_digital_post,
         "outbox": _run_outbox,
+        "scheduler": _run_scheduler,
     }
 
 

@@ -9,6 +9,7 @@ Environment variables win over the file. Empty connection settings mean "off".
 from __future__ import annotations
 
 import os
+from datetime import time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -107,6 +108,15 @@ class DigitalPostSettings(_Group):
         return self.outbox_dir is not None or bool(self.send_url)
 
 
+class SchedulerSettings(_Group):
+    """The daily reminder run."""
+
+    enabled: bool = True
+    remind_at: time = time(6, 0)  # local time (``timezone``)
+    catch_up_days: int = Field(default=31, ge=1, le=366)
+    check_interval_seconds: float = Field(default=60.0, gt=0)
+
+
 class OutboxSettings(_Group):
     """Sending approved letters."""
 
@@ -135,6 +145,7 @@ class Settings(BaseSettings):
     relay: RelaySettings = Field(default_factory=RelaySettings)
     digital_post: DigitalPostSettings = Field(default_factory=DigitalPostSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
 
     @field_validator("timezone")
     @classmethod

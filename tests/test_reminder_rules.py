@@ -179,3 +179,13 @@ def test_interest_continues_under_an_agreement() -> None:
     assert (start, end, rate) == (date(2026, 1, 1), date(2026, 12, 31), Decimal("9.60"))
     assert amount == round(1_000_000 * Decimal("0.096") * 364 / 365)
     assert interest_due(_claim("husleje"), DAY, POLICY) is None  # not interest-bearing
+
+
+def test_agreement_breach_one_reminder_then_transfer_without_further_notice() -> None:
+    missed = AgreementFact("active", date(2026, 9, 1), date(2026, 11, 2), None)
+    claim = _claim("juniorklub", status="in_agreement", agreement=missed)
+    assert _step(claim) == "remind"  # the breach reminder
+    breach = LetterFact(1, date(2026, 11, 10), date(2026, 11, 20), 10_000, True, "breach_reminder")
+    claim.letters = [breach]
+    assert _step(claim, date(2026, 11, 20)) == "wait"  # its deadline has not passed
+    assert _step(claim) == "transfer"  # renteloven has fee budget left, but no 2nd series

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
@@ -96,3 +98,36 @@ def test_remind_json_keeps_its_names(dev_database: Database) -> None:
     letter = document["letters"][0]
     assert {"debtor_id", "claim_ids", "kind", "number", "fee_kr", "deadline", "rules",
             "legal_refs"} <= set(letter)  # fmt: skip
+
+
+def test_export_and_policy_comparison(dev_database: Database, tmp_path: Path) -> None:
+    from opkraevning.assistant.policy import DEFAULT_POLICY
+
+    cheaper = tmp_path / "policy.toml"
+    cheaper.write_text(
+        DEFAULT_POLICY.read_text(encoding="utf-8").replace(
+            'min_reminder_kr = "25.00"', 'min_reminder_kr = "5000.00"'
+        ),
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    env = {"OPKRAEVNING_DATABASE_URL": dev_database.url}
+    result = runner.invoke(
+        main,
+        ["remind", "--date", "2026-11-27", "--dry-run", "--compare-policy", str(cheaper),
+         "--export-dir", str(tmp_path / "lists")],
+        env=env,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^letters: \d+ -> \d+$", result.output, re.MULTILINE)
+    assert re.search(r"reminder \(fee [\d.]+\) -> nothing", result.output)
+    assert (
+        (tmp_path / "lists" / "transfers-2026-11-27.csv")
+        .read_text()
+        .startswith("claim_id,amount_kr,fee_claims")
+    )
+    assert _count(dev_database, ScheduledRun) == 0  # a comparison stores nothing
+    refused = runner.invoke(
+        main, ["remind", "--date", "2026-11-27", "--compare-policy", str(cheaper)], env=env
+    )
+    assert refused.exit_code == 2

@@ -174,6 +174,13 @@ def step_for_claim(
     previous = letters[-1] if letters else None
     notice_given = any(letter.transfer_notice for letter in letters)
     done = fee_letters >= fees.max_fee_letters and previous is not None
+    if claim.agreement is not None:
+        # A missed installment breaks the agreement: one breach reminder, then transfer
+        # without further notice (RULES.md §4) — never a new series of reminders.
+        breach_letters = [letter for letter in letters if letter.kind == "breach_reminder"]
+        trace.check("agreement_breach", True, breach_reminders=len(breach_letters))
+        if breach_letters:
+            previous, done = breach_letters[-1], True
     if done:
         assert previous is not None
         passed = day > calendar.on_or_after(previous.deadline)
