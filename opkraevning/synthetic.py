@@ -257,6 +257,7 @@ def write_register(
     seed: int = 1,
     today: date = date(2026, 11, 1),
     keep_samples: int = 0,
+    open_only: bool = False,
 ) -> RegisterFiles:
     """Write debtors.csv, claims.csv and payments.csv; stream, never hold the register.
 
@@ -330,6 +331,8 @@ def write_register(
                 due = issued + timedelta(days=rng.choice((14, 20, 30)))
                 ore = rng.randint(low * 100, high * 100)
                 status = rng.choices(statuses, status_weights)[0]
+                if open_only:
+                    status = "open"
                 claim_id = f"C{debtor_id[1:]}{claim_no:02d}"
                 row = {
                     "claim_id": claim_id,

@@ -189,3 +189,14 @@ def test_agreement_breach_one_reminder_then_transfer_without_further_notice() ->
     claim.letters = [breach]
     assert _step(claim, date(2026, 11, 20)) == "wait"  # its deadline has not passed
     assert _step(claim) == "transfer"  # renteloven has fee budget left, but no 2nd series
+
+
+def test_interest_is_split_by_half_year_and_nothing_before_the_first_rate() -> None:
+    claim = _claim("loenkrav", due_on=date(2023, 12, 1), amount_ore=1_000_000)
+    posting = interest_due(claim, date(2024, 7, 31), POLICY)
+    assert posting is not None
+    start, end, rate, amount = posting
+    assert start == date(2024, 1, 1)  # no confirmed rate before 2024
+    expected = 1_000_000 * (Decimal("0.1175") * 182 + Decimal("0.1160") * 30) / 365
+    assert amount == int(expected.to_integral_value())
+    assert rate == Decimal("11.60")

@@ -321,20 +321,30 @@ def expiry_date(claim: ClaimFact, policy: Policy, calendar: BankCalendar) -> tup
 def interest_due(
     claim: ClaimFact, day: date, policy: Policy
 ) -> tuple[date, date, Decimal, int] | None:
-    """Simple daily interest from the last posting (or the due date) to ``day``."""
-    if policy.claim_types[claim.claim_type].interest == "none" or claim.remaining_ore == 0:
-        return None
-    if claim.status not in ACTIVE:
+    """Simple daily interest from the last posting (or the due date) to ``day``.
+
+    Split by the half-year rates in force; days before the first rate in the policy
+    earn nothing (no interest is claimed on a rate nobody has confirmed).
+    """
+    kind = policy.claim_types[claim.claim_type].interest
+    if kind == "none" or claim.remaining_ore == 0 or claim.status not in ACTIVE:
         return None
     start = claim.interest_posted_until or claim.due_on
     if day <= start:
         return None
-    kind = policy.claim_types[claim.claim_type].interest
     if kind == "renteloven":
-        rate = policy.interest_rate_on(start)
+        rates = policy.interest.renteloven_rates
+        start = max(start, rates[0].valid_from)
+        changes = [(row.valid_from, row.annual_pct) for row in rates]
     else:
-        rate = policy.interest.sector_annual_pct
-    days = (day - start).days
-    amount = Decimal(claim.remaining_ore) * rate / 100 * days / 365
+        changes = [(start, policy.interest.sector_annual_pct)]
+    amount = Decimal(0)
+    rate = Decimal(0)
+    for index, (valid_from, annual_pct) in enumerate(changes):
+        valid_to = changes[index + 1][0] if index + 1 < len(changes) else day
+        begin, end = max(start, valid_from), min(day, valid_to)
+        if end > begin:
+            amount += Decimal(claim.remaining_ore) * annual_pct / 100 * (end - begin).days / 365
+            rate = annual_pct
     amount_ore = int(amount.to_integral_value(ROUND_HALF_UP))
     return (start, day, rate, amount_ore) if amount_ore > 0 else None
