@@ -11,7 +11,7 @@ outcome is one JSON document; its names are stable (other tools read them).
 from __future__ import annotations
 
 import socket
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -43,6 +43,7 @@ from opkraevning.store.reminder_facts import debtor_chunks, load_facts
 from opkraevning.store.types import utcnow
 
 RUN_KIND = "remind"
+BATCH = 5000
 RUN_TABLE = ScheduledRun.__table__  # type: ignore[attr-defined]
 LETTER_TABLE = ReminderLetter.__table__  # type: ignore[attr-defined]
 LETTER_CLAIM_TABLE = ReminderLetterClaim.__table__  # type: ignore[attr-defined]
@@ -66,7 +67,8 @@ class RunOutcome:
     holds: list[dict[str, Any]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        return {name: len(value) for name, value in asdict(self).items() if isinstance(value, list)}
+        lists = ("letters", "interest", "transfers", "own_collection", "write_offs")
+        return {name: len(getattr(self, name)) for name in (*lists, "near_expiry", "holds")}
 
 
 def _debtor_outcome(
@@ -172,32 +174,32 @@ def _record(engine: Engine, out: RunOutcome, policy: Policy, day: date) -> int |
             return None
         assert run_id is not None
         run_id = run_id[0]
+        rows = []
         for letter in out.letters:
             release = (
                 policy.reminders.auto_release_breach_reminders
                 if letter["kind"] == "breach_reminder"
                 else policy.reminders.auto_release_reminders
             )
-            letter_id = connection.execute(
-                insert(LETTER_TABLE).values(
-                    debtor_id=letter["debtor_id"],
-                    run_id=run_id,
-                    kind=letter["kind"],
-                    fee_ore=int(Decimal(letter["fee_kr"]) * 100),
-                    deadline=date.fromisoformat(letter["deadline"]),
-                    transfer_notice=letter["transfer_notice"],
-                    released_on=day if release else None,
-                    policy_version=policy.version,
-                    legal_refs=letter["legal_refs"],
-                    trace=letter["rules"],
-                    created_at=now,
-                )
-            ).inserted_primary_key
-            assert letter_id is not None
+            rows.append(
+                {"debtor_id": letter["debtor_id"], "run_id": run_id, "kind": letter["kind"],
+                 "fee_ore": int(Decimal(letter["fee_kr"]) * 100),
+                 "deadline": date.fromisoformat(letter["deadline"]),
+                 "transfer_notice": letter["transfer_notice"],
+                 "released_on": day if release else None, "policy_version": policy.version,
+                 "legal_refs": letter["legal_refs"], "trace": letter["rules"], "created_at": now}
+            )  # fmt: skip
+        for start in range(0, len(rows), BATCH):
+            batch = out.letters[start : start + BATCH]
+            ids = connection.scalars(
+                insert(LETTER_TABLE).returning(LETTER_TABLE.c.id, sort_by_parameter_order=True),
+                rows[start : start + BATCH],
+            ).all()
             connection.execute(
                 insert(LETTER_CLAIM_TABLE),
                 [
-                    {"letter_id": letter_id[0], "claim_id": claim_id, "number": number}
+                    {"letter_id": letter_id, "claim_id": claim_id, "number": number}
+                    for letter_id, letter in zip(ids, batch, strict=True)
                     for claim_id, number in letter["numbers"].items()
                 ],
             )

@@ -121,7 +121,9 @@ class Claim(SQLModel, table=True):
     debtor_id: str = Field(foreign_key="debtor.id", index=True, max_length=32)
     claim_type: str = Field(max_length=32)
     line: str = Field(default=ClaimLine.PRINCIPAL.value, max_length=12)
-    parent_claim_id: str | None = Field(default=None, foreign_key="claim.id", max_length=40)
+    parent_claim_id: str | None = Field(
+        default=None, foreign_key="claim.id", max_length=40, index=True
+    )
     reference: str = Field(max_length=32, index=True)
     payment_id: str | None = Field(default=None, max_length=15, index=True)
     description: str = Field(default="", max_length=300)
@@ -165,7 +167,7 @@ class InstallmentAgreement(SQLModel, table=True):
 class AgreementClaim(SQLModel, table=True):
     __tablename__ = "agreement_claim"
     agreement_id: int = Field(foreign_key="installment_agreement.id", primary_key=True)
-    claim_id: str = Field(foreign_key="claim.id", primary_key=True, max_length=40)
+    claim_id: str = Field(foreign_key="claim.id", primary_key=True, max_length=40, index=True)
 
 
 class Installment(SQLModel, table=True):
@@ -299,7 +301,7 @@ class ReminderLetter(SQLModel, table=True):
 class ReminderLetterClaim(SQLModel, table=True):
     __tablename__ = "reminder_letter_claim"
     letter_id: int = Field(foreign_key="reminder_letter.id", primary_key=True)
-    claim_id: str = Field(foreign_key="claim.id", primary_key=True, max_length=40)
+    claim_id: str = Field(foreign_key="claim.id", primary_key=True, max_length=40, index=True)
     number: int = Field(description="1st, 2nd, 3rd letter for this claim")
 
 
