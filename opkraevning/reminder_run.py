@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -151,6 +151,60 @@ def compute(engine: Engine, day: date, policy: Policy) -> RunOutcome:
     return out
 
 
+def release_letters(connection: Any, letter_ids: list[int], day: date, actor: str) -> int:
+    """Mark letters as sent on ``day`` and book each fee as a sub-claim of the letter's
+    first claim (Gældsstyrelsen wants fees as linked sub-claims). Returns letters released."""
+    if not letter_ids:
+        return 0
+    now = utcnow()
+    letters = connection.execute(
+        select(LETTER_TABLE.c.id, LETTER_TABLE.c.fee_ore, LETTER_TABLE.c.deadline).where(
+            LETTER_TABLE.c.id.in_(letter_ids), LETTER_TABLE.c.released_on.is_(None)
+        )
+    ).all()
+    if not letters:
+        return 0
+    connection.execute(
+        LETTER_TABLE.update()
+        .where(LETTER_TABLE.c.id.in_([row.id for row in letters]))
+        .values(released_on=day)
+    )
+    link = LETTER_CLAIM_TABLE
+    first_claims = dict(
+        connection.execute(
+            select(link.c.letter_id, func.min(link.c.claim_id))
+            .where(link.c.letter_id.in_([row.id for row in letters]))
+            .group_by(link.c.letter_id)
+        ).all()
+    )
+    parents = {
+        row.id: row
+        for row in connection.execute(
+            select(CLAIM_TABLE.c.id, CLAIM_TABLE.c.debtor_id, CLAIM_TABLE.c.claim_type,
+                   CLAIM_TABLE.c.reference).where(CLAIM_TABLE.c.id.in_(list(first_claims.values())))
+        )
+    }  # fmt: skip
+    fees = []
+    for row in letters:
+        if row.fee_ore <= 0 or row.id not in first_claims:
+            continue
+        parent = parents[first_claims[row.id]]
+        fees.append(
+            {"id": f"{parent.id}-G{row.id}", "debtor_id": parent.debtor_id,
+             "claim_type": parent.claim_type, "line": "fee", "parent_claim_id": parent.id,
+             "reference": parent.reference, "description": "Rykkergebyr",
+             "amount_ore": row.fee_ore, "issued_on": day, "due_on": row.deadline,
+             "status": "open", "created_at": now, "updated_at": now}
+        )  # fmt: skip
+    if fees:
+        connection.execute(insert(CLAIM_TABLE), fees)
+    write_audit(
+        connection,
+        [audit_row(actor, "letter.released", "reminder_letter", str(row.id)) for row in letters],
+    )
+    return len(letters)
+
+
 def _interest_text(item: dict[str, Any]) -> str:
     return f"Renter {item['from']} – {item['to']} ({item['rate_pct']} % p.a.)"
 
@@ -186,14 +240,18 @@ def _record(engine: Engine, out: RunOutcome, policy: Policy, day: date) -> int |
                  "fee_ore": int(Decimal(letter["fee_kr"]) * 100),
                  "deadline": date.fromisoformat(letter["deadline"]),
                  "transfer_notice": letter["transfer_notice"],
-                 "released_on": day if release else None, "policy_version": policy.version,
+                 "released_on": None, "release": release, "policy_version": policy.version,
                  "legal_refs": letter["legal_refs"], "trace": letter["rules"], "created_at": now}
             )  # fmt: skip
+        released: list[int] = []
         for start in range(0, len(rows), BATCH):
             batch = out.letters[start : start + BATCH]
             ids = connection.scalars(
                 insert(LETTER_TABLE).returning(LETTER_TABLE.c.id, sort_by_parameter_order=True),
-                rows[start : start + BATCH],
+                [
+                    {key: value for key, value in row.items() if key != "release"}
+                    for row in rows[start : start + BATCH]
+                ],
             ).all()
             connection.execute(
                 insert(LETTER_CLAIM_TABLE),
@@ -203,6 +261,12 @@ def _record(engine: Engine, out: RunOutcome, policy: Policy, day: date) -> int |
                     for claim_id, number in letter["numbers"].items()
                 ],
             )
+            released += [
+                letter_id
+                for letter_id, row in zip(ids, rows[start : start + BATCH], strict=True)
+                if row["release"]
+            ]
+        release_letters(connection, released, day, "policy")
         parents = {
             row.id: row
             for row in connection.execute(

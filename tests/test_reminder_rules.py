@@ -196,7 +196,7 @@ def test_interest_is_split_by_half_year_and_nothing_before_the_first_rate() -> N
     posting = interest_due(claim, date(2024, 7, 31), POLICY)
     assert posting is not None
     start, end, rate, amount = posting
-    assert start == date(2024, 1, 1)  # no confirmed rate before 2024
+    assert (start, end) == (date(2024, 1, 1), date(2024, 7, 31))  # no confirmed rate before 2024
     expected = 1_000_000 * (Decimal("0.1175") * 182 + Decimal("0.1160") * 30) / 365
     assert amount == int(expected.to_integral_value())
     assert rate == Decimal("11.60")

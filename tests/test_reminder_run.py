@@ -131,3 +131,25 @@ def test_export_and_policy_comparison(dev_database: Database, tmp_path: Path) ->
         main, ["remind", "--date", "2026-11-27", "--compare-policy", str(cheaper)], env=env
     )
     assert refused.exit_code == 2
+
+
+def test_releasing_a_letter_books_its_fee_as_a_linked_sub_claim(dev_database: Database) -> None:
+    from opkraevning.reminder_run import release_letters
+
+    remind(dev_database.engine, DAY)
+    with dev_database.engine.begin() as connection:
+        ids = [
+            row[0]
+            for row in connection.execute(
+                select(ReminderLetter.id).where(ReminderLetter.fee_ore > 0).limit(3)
+            )
+        ]
+        assert release_letters(connection, ids, DAY, "pia") == 3
+        assert release_letters(connection, ids, DAY, "pia") == 0  # once only
+    with Session(dev_database.engine) as session:
+        fees = session.execute(select(Claim).where(Claim.line == "fee")).scalars().all()
+    assert len(fees) == 3
+    assert all(fee.parent_claim_id and fee.description == "Rykkergebyr" for fee in fees)
+    later, _ = remind(dev_database.engine, date(2026, 12, 20), dry_run=True)
+    fee_claims = {c for item in later.transfers for c in item["fee_claims"]}
+    assert fee_claims <= {fee.id for fee in fees}
