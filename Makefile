@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.import_bench
 	$(BIN)/python -m bench.mail_bench
 	$(BIN)/python -m bench.match_bench
+	$(BIN)/python -m bench.remind_bench
 
 eval: $(STAMP)
 	$(BIN)/opkraevning eval ../shared/corpus/dev
