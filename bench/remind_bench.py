@@ -189,11 +189,12 @@ def main() -> None:
                     env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                 )  # fmt: skip
                 assert process.stdout is not None
-                output = process.stdout.read().decode().strip().splitlines()[-1]
+                printed = process.stdout.read().decode().strip().splitlines()
+                output = printed[-1] if printed else ""
                 _, status, usage = os.wait4(process.pid, 0)
                 seconds = time.perf_counter() - begun
                 if os.waitstatus_to_exitcode(status) != 0:
-                    raise SystemExit(output)
+                    raise SystemExit("\n".join(printed[-15:]))
                 per_claim = orm_loop(engine, args.sample)
                 claims = files.claim_count
                 print(

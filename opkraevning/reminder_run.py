@@ -209,6 +209,31 @@ def _interest_text(item: dict[str, Any]) -> str:
     return f"Renter {item['from']} – {item['to']} ({item['rate_pct']} % p.a.)"
 
 
+def _record_interest(connection: Any, items: list[dict[str, Any]], now: Any) -> None:
+    """Book interest postings as interest lines linked to their claims."""
+    parents = {
+        row.id: row
+        for row in connection.execute(
+            select(CLAIM_TABLE.c.id, CLAIM_TABLE.c.debtor_id, CLAIM_TABLE.c.claim_type,
+                   CLAIM_TABLE.c.reference)
+            .where(CLAIM_TABLE.c.id.in_([item["claim_id"] for item in items]))
+        )
+    }  # fmt: skip
+    lines = []
+    for item in items:
+        parent = parents[item["claim_id"]]
+        lines.append(
+            {"id": f"{parent.id}-R{item['to'].replace('-', '')}", "debtor_id": parent.debtor_id,
+             "claim_type": parent.claim_type, "line": "interest", "parent_claim_id": parent.id,
+             "reference": parent.reference, "description": _interest_text(item),
+             "amount_ore": int(Decimal(item["amount_kr"]) * 100),
+             "issued_on": date.fromisoformat(item["to"]),
+             "due_on": date.fromisoformat(item["to"]), "status": "open",
+             "created_at": now, "updated_at": now}
+        )  # fmt: skip
+    connection.execute(insert(CLAIM_TABLE), lines)
+
+
 def _record(engine: Engine, out: RunOutcome, policy: Policy, day: date) -> int | None:
     """Store the run; None when a run for this date already exists (nothing is created)."""
     now = utcnow()
@@ -243,7 +268,6 @@ def _record(engine: Engine, out: RunOutcome, policy: Policy, day: date) -> int |
                  "released_on": None, "release": release, "policy_version": policy.version,
                  "legal_refs": letter["legal_refs"], "trace": letter["rules"], "created_at": now}
             )  # fmt: skip
-        released: list[int] = []
         for start in range(0, len(rows), BATCH):
             batch = out.letters[start : start + BATCH]
             ids = connection.scalars(
@@ -261,45 +285,14 @@ def _record(engine: Engine, out: RunOutcome, policy: Policy, day: date) -> int |
                     for claim_id, number in letter["numbers"].items()
                 ],
             )
-            released += [
+            released = [
                 letter_id
                 for letter_id, row in zip(ids, rows[start : start + BATCH], strict=True)
                 if row["release"]
             ]
-        release_letters(connection, released, day, "policy")
-        parents = {
-            row.id: row
-            for row in connection.execute(
-                select(
-                    CLAIM_TABLE.c.id,
-                    CLAIM_TABLE.c.debtor_id,
-                    CLAIM_TABLE.c.claim_type,
-                    CLAIM_TABLE.c.reference,
-                ).where(CLAIM_TABLE.c.id.in_([item["claim_id"] for item in out.interest]))
-            )
-        }
-        if out.interest:
-            connection.execute(
-                insert(CLAIM_TABLE),
-                [
-                    {
-                        "id": f"{item['claim_id']}-R{item['to'].replace('-', '')}",
-                        "debtor_id": parents[item["claim_id"]].debtor_id,
-                        "claim_type": parents[item["claim_id"]].claim_type,
-                        "line": "interest",
-                        "parent_claim_id": item["claim_id"],
-                        "reference": parents[item["claim_id"]].reference,
-                        "description": _interest_text(item),
-                        "amount_ore": int(Decimal(item["amount_kr"]) * 100),
-                        "issued_on": date.fromisoformat(item["to"]),
-                        "due_on": date.fromisoformat(item["to"]),
-                        "status": "open",
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for item in out.interest
-                ],
-            )
+            release_letters(connection, released, day, "policy")
+        for start in range(0, len(out.interest), BATCH):  # PostgreSQL: ≤ 65,535 parameters
+            _record_interest(connection, out.interest[start : start + BATCH], now)
         connection.execute(
             RUN_TABLE.update()
             .where(RUN_TABLE.c.id == run_id)
