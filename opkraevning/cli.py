@@ -336,7 +336,10 @@ def remind(
     run_day = day.date() if day else local_today()
     engine = context.current_engine()
     try:
-        outcome, run_id = run_reminders(engine, run_day, context.settings.policy_file, dry_run)
+        collect = as_json or export_dir is not None or compare_policy is not None
+        outcome, run_id = run_reminders(
+            engine, run_day, context.settings.policy_file, dry_run, collect=collect
+        )
         other = compute_with(engine, run_day, compare_policy) if compare_policy else None
     except PolicyError as exc:
         _fail(str(exc), EXIT_PROBLEMS)

@@ -11,6 +11,7 @@ outcome is one JSON document; its names are stable (other tools read them).
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -43,6 +44,7 @@ from opkraevning.store.reminder_facts import debtor_chunks, load_facts
 from opkraevning.store.types import utcnow
 
 RUN_KIND = "remind"
+LISTS = ("letters", "interest", "transfers", "own_collection", "write_offs", "near_expiry", "holds")
 BATCH = 5000
 RUN_TABLE = ScheduledRun.__table__  # type: ignore[attr-defined]
 LETTER_TABLE = ReminderLetter.__table__  # type: ignore[attr-defined]
@@ -66,9 +68,18 @@ class RunOutcome:
     near_expiry: list[dict[str, Any]] = field(default_factory=list)
     holds: list[dict[str, Any]] = field(default_factory=list)
 
+    totals: dict[str, int] = field(default_factory=dict)
+
     def counts(self) -> dict[str, int]:
-        lists = ("letters", "interest", "transfers", "own_collection", "write_offs")
-        return {name: len(getattr(self, name)) for name in (*lists, "near_expiry", "holds")}
+        """How many of each; kept even when the lists themselves are not."""
+        return {name: self.totals.get(name, 0) + len(getattr(self, name)) for name in LISTS}
+
+    def add(self, part: RunOutcome, keep: bool) -> None:
+        for name in LISTS:
+            if keep:
+                getattr(self, name).extend(getattr(part, name))
+            else:
+                self.totals[name] = self.totals.get(name, 0) + len(getattr(part, name))
 
 
 def _debtor_outcome(
@@ -140,14 +151,22 @@ def _debtor_outcome(
         )
 
 
-def compute(engine: Engine, day: date, policy: Policy) -> RunOutcome:
+def _chunk_outcomes(connection: Any, day: date, policy: Policy) -> Iterator[RunOutcome]:
+    """The run's outcome, one chunk of debtors at a time (memory does not grow)."""
     calendar = BankCalendar(policy.calendar.extra_closing_days)
+    for chunk in debtor_chunks(connection):
+        part = RunOutcome(day.isoformat(), policy.version)
+        for claims in load_facts(connection, chunk).values():
+            if claims:
+                _debtor_outcome(claims, day, policy, calendar, part)
+        yield part
+
+
+def compute(engine: Engine, day: date, policy: Policy, collect: bool = True) -> RunOutcome:
     out = RunOutcome(day.isoformat(), policy.version)
     with engine.connect() as connection:
-        for chunk in debtor_chunks(connection):
-            for claims in load_facts(connection, chunk).values():
-                if claims:
-                    _debtor_outcome(claims, day, policy, calendar, out)
+        for part in _chunk_outcomes(connection, day, policy):
+            out.add(part, collect)
     return out
 
 
@@ -234,81 +253,95 @@ def _record_interest(connection: Any, items: list[dict[str, Any]], now: Any) -> 
     connection.execute(insert(CLAIM_TABLE), lines)
 
 
-def _record(engine: Engine, out: RunOutcome, policy: Policy, day: date) -> int | None:
-    """Store the run; None when a run for this date already exists (nothing is created)."""
-    now = utcnow()
-    with engine.begin() as connection:
-        try:
-            run_id = connection.execute(
+def _start_run(connection: Any, policy: Policy, day: date) -> int | None:
+    """Take the slot: None when a run for this date exists (or another instance has it)."""
+    try:
+        with connection.begin_nested():
+            inserted = connection.execute(
                 insert(RUN_TABLE).values(
                     kind=RUN_KIND,
                     slot=day.isoformat(),
                     state=RunState.RUNNING.value,
                     instance=socket.gethostname(),
                     policy_version=policy.version,
-                    started_at=now,
+                    started_at=utcnow(),
                 )
             ).inserted_primary_key
-        except IntegrityError:
-            return None
-        assert run_id is not None
-        run_id = run_id[0]
-        rows = []
-        for letter in out.letters:
-            release = (
-                policy.reminders.auto_release_breach_reminders
-                if letter["kind"] == "breach_reminder"
-                else policy.reminders.auto_release_reminders
-            )
-            rows.append(
-                {"debtor_id": letter["debtor_id"], "run_id": run_id, "kind": letter["kind"],
-                 "fee_ore": int(Decimal(letter["fee_kr"]) * 100),
-                 "deadline": date.fromisoformat(letter["deadline"]),
-                 "transfer_notice": letter["transfer_notice"],
-                 "released_on": None, "release": release, "policy_version": policy.version,
-                 "legal_refs": letter["legal_refs"], "trace": letter["rules"], "created_at": now}
-            )  # fmt: skip
-        for start in range(0, len(rows), BATCH):
-            batch = out.letters[start : start + BATCH]
-            ids = connection.scalars(
-                insert(LETTER_TABLE).returning(LETTER_TABLE.c.id, sort_by_parameter_order=True),
-                [
-                    {key: value for key, value in row.items() if key != "release"}
-                    for row in rows[start : start + BATCH]
-                ],
-            ).all()
-            connection.execute(
-                insert(LETTER_CLAIM_TABLE),
-                [
-                    {"letter_id": letter_id, "claim_id": claim_id, "number": number}
-                    for letter_id, letter in zip(ids, batch, strict=True)
-                    for claim_id, number in letter["numbers"].items()
-                ],
-            )
-            released = [
-                letter_id
-                for letter_id, row in zip(ids, rows[start : start + BATCH], strict=True)
-                if row["release"]
-            ]
-            release_letters(connection, released, day, "policy")
-        for start in range(0, len(out.interest), BATCH):  # PostgreSQL: ≤ 65,535 parameters
-            _record_interest(connection, out.interest[start : start + BATCH], now)
+    except IntegrityError:
+        return None
+    assert inserted is not None
+    return int(inserted[0])
+
+
+def _record_part(connection: Any, out: RunOutcome, run_id: int, policy: Policy, day: date) -> None:
+    """Store one chunk's letters (releasing what policy releases) and interest lines."""
+    now = utcnow()
+    rows = []
+    for letter in out.letters:
+        release = (
+            policy.reminders.auto_release_breach_reminders
+            if letter["kind"] == "breach_reminder"
+            else policy.reminders.auto_release_reminders
+        )
+        rows.append(
+            {"debtor_id": letter["debtor_id"], "run_id": run_id, "kind": letter["kind"],
+             "fee_ore": int(Decimal(letter["fee_kr"]) * 100),
+             "deadline": date.fromisoformat(letter["deadline"]),
+             "transfer_notice": letter["transfer_notice"],
+             "released_on": None, "release": release, "policy_version": policy.version,
+             "legal_refs": letter["legal_refs"], "trace": letter["rules"], "created_at": now}
+        )  # fmt: skip
+    for start in range(0, len(rows), BATCH):
+        batch = out.letters[start : start + BATCH]
+        ids = connection.scalars(
+            insert(LETTER_TABLE).returning(LETTER_TABLE.c.id, sort_by_parameter_order=True),
+            [
+                {key: value for key, value in row.items() if key != "release"}
+                for row in rows[start : start + BATCH]
+            ],
+        ).all()
         connection.execute(
-            RUN_TABLE.update()
-            .where(RUN_TABLE.c.id == run_id)
-            .values(state=RunState.DONE.value, finished_at=utcnow(), summary=out.counts())
+            insert(LETTER_CLAIM_TABLE),
+            [
+                {"letter_id": letter_id, "claim_id": claim_id, "number": number}
+                for letter_id, letter in zip(ids, batch, strict=True)
+                for claim_id, number in letter["numbers"].items()
+            ],
         )
-        write_audit(
-            connection,
-            [audit_row("scheduler", "remind.run", "scheduled_run", str(run_id), out.counts())],
-        )
-        return int(run_id)
+        released = [
+            letter_id
+            for letter_id, row in zip(ids, rows[start : start + BATCH], strict=True)
+            if row["release"]
+        ]
+        release_letters(connection, released, day, "policy")
+    for start in range(0, len(out.interest), BATCH):  # PostgreSQL: ≤ 65,535 parameters
+        _record_interest(connection, out.interest[start : start + BATCH], now)
+
+
+def _finish_run(connection: Any, run_id: int, counts: dict[str, int]) -> None:
+    connection.execute(
+        RUN_TABLE.update()
+        .where(RUN_TABLE.c.id == run_id)
+        .values(state=RunState.DONE.value, finished_at=utcnow(), summary=counts)
+    )
+    write_audit(
+        connection, [audit_row("scheduler", "remind.run", "scheduled_run", str(run_id), counts)]
+    )
 
 
 def remind(
-    engine: Engine, day: date, policy_path: Path | None = None, dry_run: bool = False
+    engine: Engine,
+    day: date,
+    policy_path: Path | None = None,
+    dry_run: bool = False,
+    collect: bool = True,
 ) -> tuple[RunOutcome, int | None]:
-    """Compute the run for ``day``; record it unless ``dry_run`` (or it exists already)."""
+    """Run the reminder rules for ``day``; record it unless ``dry_run`` or already done.
+
+    Recording happens chunk by chunk inside one transaction: a run is stored whole or
+    not at all, and memory holds one chunk. With ``collect`` the outcome keeps every
+    list (for ``--json`` and exports); without it only the counts.
+    """
     policy = policy_for(day, policy_path)
     with engine.connect() as connection:
         done = connection.execute(
@@ -316,10 +349,18 @@ def remind(
             .where(RUN_TABLE.c.kind == RUN_KIND)
             .where(RUN_TABLE.c.slot == day.isoformat())
         ).first()
-    outcome = compute(engine, day, policy)
     if dry_run or done is not None:
-        return outcome, None
-    return outcome, _record(engine, outcome, policy, day)
+        return compute(engine, day, policy, collect), None
+    out = RunOutcome(day.isoformat(), policy.version)
+    with engine.begin() as connection:
+        run_id = _start_run(connection, policy, day)
+        if run_id is None:
+            return compute(engine, day, policy, collect), None
+        for part in _chunk_outcomes(connection, day, policy):
+            _record_part(connection, part, run_id, policy, day)
+            out.add(part, collect)
+        _finish_run(connection, run_id, out.counts())
+    return out, run_id
 
 
 EXPORT_COLUMNS = ("claim_id", "amount_kr", "fee_claims")
@@ -377,4 +418,5 @@ def diff_outcomes(current: RunOutcome, other: RunOutcome) -> list[str]:
 
 
 def compute_with(engine: Engine, day: date, policy_path: Path | None) -> RunOutcome:
+    """The outcome another policy file would give on the same data (stores nothing)."""
     return compute(engine, day, policy_for(day, policy_path))

@@ -50,7 +50,7 @@ def run_due(engine: Engine, settings: Settings, now: datetime | None = None) -> 
         settings.scheduler.remind_at,
         settings.scheduler.catch_up_days,
     ):
-        _, run_id = remind(engine, slot, settings.policy_file)
+        _, run_id = remind(engine, slot, settings.policy_file, collect=False)
         if run_id is not None:
             log.info("reminder run %s recorded for %s", run_id, slot)
             recorded.append(slot)

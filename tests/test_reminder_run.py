@@ -153,3 +153,11 @@ def test_releasing_a_letter_books_its_fee_as_a_linked_sub_claim(dev_database: Da
     later, _ = remind(dev_database.engine, date(2026, 12, 20), dry_run=True)
     fee_claims = {c for item in later.transfers for c in item["fee_claims"]}
     assert fee_claims <= {fee.id for fee in fees}
+
+
+def test_without_collecting_only_counts_are_kept(dev_database: Database) -> None:
+    full, _ = remind(dev_database.engine, DAY, dry_run=True)
+    lean, _ = remind(dev_database.engine, DAY, dry_run=True, collect=False)
+    assert lean.letters == [] and lean.transfers == []
+    assert lean.counts() == full.counts()
+    assert full.counts()["letters"] == len(full.letters) > 0
