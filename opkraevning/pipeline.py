@@ -198,16 +198,16 @@ def read_stage(session: Session, message: InboundMessage, today: date) -> Readin
     return reading
 
 
-def _claim_batch(session: Session, limit: int) -> list[InboundMessage]:
+def _waiting_ids(session: Session, limit: int) -> list[int]:
+    """Ids of received messages, oldest first. Claiming happens per message below
+    (FOR UPDATE SKIP LOCKED on PostgreSQL), so this list needs no lock."""
     query = (
-        select(InboundMessage)
+        select(InboundMessage.id)
         .where(InboundMessage.state == MessageState.RECEIVED.value)
         .order_by(col(InboundMessage.id))
         .limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return list(session.exec(query).all())
+    return [message_id for message_id in session.exec(query).all() if message_id is not None]
 
 
 @dataclass
@@ -221,8 +221,7 @@ def run_parse_stage(engine: Engine, own_addresses: list[str], limit: int = 50) -
     own = {address.lower() for address in own_addresses}
     result = StageResult()
     with Session(engine) as session:
-        ids = [message.id for message in _claim_batch(session, limit)]
-        session.rollback()
+        ids = _waiting_ids(session, limit)
     for message_id in ids:
         try:
             with session_scope(engine) as session:
@@ -268,13 +267,3 @@ def _quarantine(engine: Engine, message_id: int | None, stage: str, reason: str)
             {"stage": stage},
             reason=reason[:500],
         )
-
-
-def pending_count(session: Session) -> int:
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(InboundMessage)
-            .where(col(InboundMessage.state) == MessageState.RECEIVED.value)
-        ).one()
-    )

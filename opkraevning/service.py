@@ -165,7 +165,7 @@ async def _run_scheduler(settings: Settings, engine: Engine, stop: asyncio.Event
 Part = Callable[[Settings, Engine, asyncio.Event], Coroutine[Any, Any, None]]
 
 
-def _parts(settings: Settings) -> dict[str, Part]:
+def _parts() -> dict[str, Part]:
     return {
         "web": _run_web,
         "smtp": _run_smtp,
@@ -182,7 +182,7 @@ async def serve(settings: Settings, engine: Engine, only: tuple[str, ...] = ALL_
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    runners = {name: run for name, run in _parts(settings).items() if name in only}
+    runners = {name: run for name, run in _parts().items() if name in only}
     log.info("starting: %s", ", ".join(runners))
     tasks: list[asyncio.Task[None]] = [
         asyncio.create_task(run(settings, engine, stop), name=name) for name, run in runners.items()

@@ -74,9 +74,10 @@ def test_min_reminder_amount_24_99_and_25_00(remaining: int, action: str) -> Non
 
 @pytest.mark.parametrize(("days", "action"), [(9, "wait"), (10, "remind")])
 def test_min_interval_9_and_10_days(days: int, action: str) -> None:
+    released = DAY - timedelta(days=days)
     previous = LetterFact(
-        1, DAY - timedelta(days=days), DAY - timedelta(days=days + 1), 10_000, True
-    )
+        1, released, released + timedelta(days=5), 10_000, True
+    )  # deadline passed
     claim = _claim("juniorklub", letters=[previous])  # renteloven: up to 3 fee letters
     assert _step(claim) == action
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import base64
 import logging
 import os
-import re
 import smtplib
 import ssl
 import uuid
@@ -37,8 +36,8 @@ import httpx
 from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
-from stdnum.dk import cpr
 
+from opkraevning.assistant.identifiers import find_identifiers
 from opkraevning.assistant.thread_links import case_token
 from opkraevning.mailbox.memo import OutgoingMemo, build_memo, validation_errors
 from opkraevning.settings import Settings
@@ -53,7 +52,6 @@ AUTOMATIC_KINDS = frozenset(
     {"reminder", "breach_reminder", "transfer_notice", "agreement_confirmation"}
 )
 POLICY_APPROVER = "policy"
-_CPR_CANDIDATE = re.compile(r"(?<!\d)(\d{6})[-\s]?(\d{4})(?!\d)")
 
 
 class SendError(Exception):
@@ -70,7 +68,8 @@ class SentLookup(Protocol):
 
 
 def contains_cpr(text: str) -> bool:
-    return any(cpr.is_valid(a + b) for a, b in _CPR_CANDIDATE.findall(text))
+    """A valid CPR number anywhere in ``text`` (the same finder the matcher uses)."""
+    return bool(find_identifiers(text).cprs)
 
 
 @dataclass

@@ -46,18 +46,14 @@ def debtor_page(
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     debtors = session.exec(query.order_by(col(Debtor.id)).offset(offset).limit(limit)).all()
     ids = [debtor.id for debtor in debtors]
+    # per claim, through the payment index (not a sum over every payment on each page view)
     paid = (
-        select(Payment.claim_id, func.sum(Payment.amount_ore).label("paid"))
-        .group_by(col(Payment.claim_id))
-        .subquery()
+        select(func.coalesce(func.sum(Payment.amount_ore), 0))
+        .where(col(Payment.claim_id) == col(Claim.id))
+        .scalar_subquery()
     )
     sums = session.exec(
-        select(
-            Claim.debtor_id,
-            func.count(),
-            func.sum(Claim.amount_ore - func.coalesce(paid.c.paid, 0)),
-        )
-        .outerjoin(paid, paid.c.claim_id == Claim.id)
+        select(Claim.debtor_id, func.count(), func.sum(Claim.amount_ore - paid))
         .where(col(Claim.debtor_id).in_(ids), col(Claim.status).in_(OPEN_STATUSES))
         .group_by(col(Claim.debtor_id))
     ).all()
