@@ -185,7 +185,8 @@ def main() -> None:
                 env = {**os.environ, "OPKRAEVNING_DATABASE_URL": url}
                 begun = time.perf_counter()
                 process = subprocess.Popen(
-                    [sys.executable, "-m", "opkraevning", "remind", "--date", DAY.isoformat()],
+                    [sys.executable, "-m", "opkraevning", "remind", "--date", DAY.isoformat(),
+                     "--no-draft-letters"],
                     env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                 )  # fmt: skip
                 assert process.stdout is not None

@@ -262,7 +262,13 @@ def ingest(context: Context, files: tuple[Path, ...], as_json: bool) -> None:
 
     engine = context.current_engine()
     for path in files:
-        result = ingest_file(engine, path, context.settings.accepted_recipients, local_today())
+        result = ingest_file(
+            engine,
+            path,
+            context.settings.accepted_recipients,
+            local_today(),
+            context.settings.policy_file,
+        )
         click.echo(json.dumps(result, ensure_ascii=False))
 
 
@@ -316,6 +322,11 @@ def eval_command(directory: Path, today: Any) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="With --dry-run: show what this other policy file would do differently.",
 )
+@click.option(
+    "--draft-letters/--no-draft-letters",
+    default=True,
+    help="Render the recorded run's letters for review and the outbox (default: yes).",
+)
 @pass_context
 def remind(
     context: Context,
@@ -324,6 +335,7 @@ def remind(
     as_json: bool,
     export_dir: Path | None,
     compare_policy: Path | None,
+    draft_letters: bool,
 ) -> None:
     """The reminder run: letters, interest, transfers, own collection, forældelse, holds."""
     from opkraevning.assistant.policy import PolicyError
@@ -341,6 +353,11 @@ def remind(
             engine, run_day, context.settings.policy_file, dry_run, collect=collect
         )
         other = compute_with(engine, run_day, compare_policy) if compare_policy else None
+        if run_id is not None and draft_letters:
+            from opkraevning.run_letters_store import draft_run_letters
+
+            drafted = draft_run_letters(engine, run_id, context.settings.policy_file)
+            click.echo(f"{drafted} letters rendered for review and the outbox", err=True)
     except PolicyError as exc:
         _fail(str(exc), EXIT_PROBLEMS)
     if export_dir is not None:

@@ -11,13 +11,15 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from opkraevning.pipeline import parse_message, read_stage
+from opkraevning.pipeline import draft_stage, parse_message, read_stage
 from opkraevning.store.db import session_scope
 from opkraevning.store.inbound import store_raw_message
 from opkraevning.store.models import Channel, InboundMessage, MessageState
 
 
-def ingest_file(engine: Engine, path: Path, own: list[str], today: date) -> dict[str, Any]:
+def ingest_file(
+    engine: Engine, path: Path, own: list[str], today: date, policy_path: Path | None = None
+) -> dict[str, Any]:
     """Store (deduplicated), parse and read one mail or MeMo file; the stable JSON shape."""
     raw = path.read_bytes()
     channel = Channel.DIGITAL_POST if path.suffix.lower() == ".xml" else Channel.FILE
@@ -30,6 +32,7 @@ def ingest_file(engine: Engine, path: Path, own: list[str], today: date) -> dict
         try:
             parse_message(session, stored, {a.lower() for a in own})
             reading = read_stage(session, stored, today)
+            draft = draft_stage(session, stored, reading, today, policy_path)
         except Exception as exc:
             stored.state = MessageState.QUARANTINED.value
             stored.error = f"{type(exc).__name__}: {exc}"
@@ -48,7 +51,7 @@ def ingest_file(engine: Engine, path: Path, own: list[str], today: date) -> dict
         "confidence": reading.confidence,
         "evidence": reading.evidence,
         "text": reading.text,
-        "draft": None,
+        "draft": draft.to_json() if draft else None,
     }
 
 

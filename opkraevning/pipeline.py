@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,9 @@ from sqlmodel import Session, col, select
 
 from opkraevning.assistant.autoreply import classify_machine_mail
 from opkraevning.assistant.mime import parse_mail
+from opkraevning.assistant.policy import policy_for
 from opkraevning.assistant.reading import Reading, read_message
+from opkraevning.assistant.reply_drafts import Draft, Inquiry, draft_reply
 from opkraevning.assistant.reply_split import split_reply
 from opkraevning.assistant.thread_links import (
     LetterRef,
@@ -40,6 +43,7 @@ from opkraevning.store.models import (
     Channel,
     Debtor,
     InboundMessage,
+    LetterState,
     MessageState,
     OutboundLetter,
 )
@@ -198,6 +202,85 @@ def read_stage(session: Session, message: InboundMessage, today: date) -> Readin
     return reading
 
 
+def _inquiry(message: InboundMessage) -> Inquiry:
+    parsed = message.parsed or {}
+    if parsed.get("kind") == "memo":
+        memo = parsed.get("memo") or {}
+        return Inquiry("digital_post", None, memo.get("sender_label"))
+    mail = parsed.get("mail") or {}
+    return Inquiry("email", mail.get("from_address"), mail.get("from_name"))
+
+
+def draft_stage(
+    session: Session,
+    message: InboundMessage,
+    reading: Reading,
+    today: date,
+    policy_path: Path | None = None,
+) -> Draft | None:
+    """Draft the reply (inside the caller's transaction) and store it for review.
+
+    With a draft the message is ``drafted``; machine mail needs nothing (``done``);
+    a human message that gets no automatic reply waits for a person (``needs_review``).
+    """
+    policy = policy_for(today, policy_path)
+    register = SqlRegister(session)
+    debtor = register.debtor(reading.debtor_id) if reading.debtor_id else None
+    claims = register.claims_of(reading.debtor_id) if reading.debtor_id else []
+    draft = draft_reply(reading, _inquiry(message), debtor, claims, policy, today)
+    if draft is None:
+        if reading.auto_reply or reading.bounce:
+            message.state = MessageState.DONE.value
+        else:
+            message.state = MessageState.NEEDS_REVIEW.value
+        session.add(message)
+        return None
+    letter = OutboundLetter(
+        inbound_message_id=message.id,
+        debtor_id=reading.debtor_id,
+        kind="reply",
+        state=LetterState.NEEDS_REVIEW.value,
+        channel=draft.channel,
+        recipient=draft.recipient,
+        subject=draft.letter.subject,
+        body=draft.letter.text,
+        template=draft.letter.template,
+        template_version=draft.letter.template_version,
+        policy_version=policy.version,
+        legal_refs=draft.letter.legal_refs,
+        trace={
+            "situation": draft.situation,
+            "actions": draft.actions,
+            "proposal": draft.proposal,
+            "reasons": draft.reasons,
+        },
+    )
+    session.add(letter)
+    session.flush()
+    if draft.notice is not None:
+        session.add(
+            OutboundLetter(
+                inbound_message_id=message.id,
+                debtor_id=reading.debtor_id,
+                kind="reply_notice",
+                state=LetterState.NEEDS_REVIEW.value,
+                channel="email",
+                recipient=draft.notice_recipient,
+                subject=draft.notice.subject,
+                body=draft.notice.text,
+                template=draft.notice.template,
+                template_version=draft.notice.template_version,
+                policy_version=policy.version,
+                legal_refs=draft.notice.legal_refs,
+                trace={"notice_for": letter.id},
+            )
+        )
+    if message.state == MessageState.CLASSIFIED.value:
+        message.state = MessageState.DRAFTED.value
+    session.add(message)
+    return draft
+
+
 def _waiting_ids(session: Session, limit: int) -> list[int]:
     """Ids of received messages, oldest first. Claiming happens per message below
     (FOR UPDATE SKIP LOCKED on PostgreSQL), so this list needs no lock."""
@@ -216,8 +299,13 @@ class StageResult:
     quarantined: int = 0
 
 
-def run_parse_stage(engine: Engine, own_addresses: list[str], limit: int = 50) -> StageResult:
-    """Parse up to ``limit`` received messages; each in its own transaction."""
+def run_parse_stage(
+    engine: Engine,
+    own_addresses: list[str],
+    limit: int = 50,
+    policy_path: Path | None = None,
+) -> StageResult:
+    """Parse, read and draft up to ``limit`` received messages; each in its own transaction."""
     own = {address.lower() for address in own_addresses}
     result = StageResult()
     with Session(engine) as session:
@@ -236,7 +324,9 @@ def run_parse_stage(engine: Engine, own_addresses: list[str], limit: int = 50) -
                     continue
                 message.attempts += 1
                 parse_message(session, message, own)
-                read_stage(session, message, local_today())
+                today = local_today()
+                reading = read_stage(session, message, today)
+                draft_stage(session, message, reading, today, policy_path)
             result.parsed += 1
         except Exception as exc:
             reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, MemoError) else str(exc)

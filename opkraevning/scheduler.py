@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from opkraevning.reminder_run import RUN_KIND, RUN_TABLE, remind
+from opkraevning.run_letters_store import draft_run_letters
 from opkraevning.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ def run_due(engine: Engine, settings: Settings, now: datetime | None = None) -> 
     ):
         _, run_id = remind(engine, slot, settings.policy_file, collect=False)
         if run_id is not None:
-            log.info("reminder run %s recorded for %s", run_id, slot)
+            drafted = draft_run_letters(engine, run_id, settings.policy_file)
+            log.info("reminder run %s recorded for %s; %s letters drafted", run_id, slot, drafted)
             recorded.append(slot)
     return recorded

@@ -87,7 +87,9 @@ async def _run_worker(settings: Settings, engine: Engine, stop: asyncio.Event) -
     from opkraevning.pipeline import run_parse_stage
 
     def work() -> int:
-        result = run_parse_stage(engine, settings.accepted_recipients)
+        result = run_parse_stage(
+            engine, settings.accepted_recipients, policy_path=settings.policy_file
+        )
         return result.parsed + result.quarantined
 
     await _periodic("pipeline worker", work, settings.worker_interval_seconds, stop)

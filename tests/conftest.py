@@ -128,6 +128,14 @@ SCORES = pytest.StashKey[list[str]]()
 FIXTURES = SHARED / "fixtures"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/*.txt from the current templates (review the diff!)",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[SCORES] = []
 

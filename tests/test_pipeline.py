@@ -38,7 +38,7 @@ def test_corpus_mail_is_parsed_and_read(dev_database: Database) -> None:
     result = run_parse_stage(database.engine, OURS)
     assert (result.parsed, result.quarantined) == (1, 0)
     message = _message(database, message_id)
-    assert message.state == "classified"
+    assert message.state == "drafted"
     assert message.debtor_id == "D1100123"
     assert message.claim_ids == ["C11001231"]
     assert message.parsed is not None
@@ -49,6 +49,17 @@ def test_corpus_mail_is_parsed_and_read(dev_database: Database) -> None:
     assert "2025-144048" not in message.parsed["body"]  # only in the quoted reminder
     assert "2025-144048" in message.parsed["quoted"] or "2025-144048" in (message.subject or "")
     assert message.parsed["machine"]["kind"] == "human"
+    with Session(database.engine) as session:
+        drafts = session.scalars(
+            select(OutboundLetter).where(OutboundLetter.inbound_message_id == message_id)
+        ).all()
+    by_kind = {draft.kind: draft for draft in drafts}
+    assert set(by_kind) <= {"reply", "reply_notice"} and "reply" in by_kind
+    reply = by_kind["reply"]
+    assert reply.state == "needs_review" and reply.debtor_id == "D1100123"
+    assert reply.template.startswith("svar_") and reply.template_version.startswith(reply.template)
+    assert reply.legal_refs and reply.trace is not None and reply.trace["situation"]
+    assert reply.policy_version
 
 
 def test_bounce_marks_the_debtors_address_undeliverable(
@@ -155,7 +166,7 @@ def test_digital_post_reply_links_by_reply_data_and_trusts_the_cpr(
     message_id = _store(database, citizen, channel="digital_post")
     run_parse_stage(database.engine, OURS)
     message = _message(database, message_id)
-    assert message.state == "classified"
+    assert message.state == "drafted"
     assert message.debtor_id == "D1100000"  # the Digital Post sender's CPR
     assert message.parsed is not None
     assert message.parsed["body"] == "Jeg kan betale 400 kr. om måneden."

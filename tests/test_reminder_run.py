@@ -161,3 +161,91 @@ def test_without_collecting_only_counts_are_kept(dev_database: Database) -> None
     assert lean.letters == [] and lean.transfers == []
     assert lean.counts() == full.counts()
     assert full.counts()["letters"] == len(full.letters) > 0
+
+
+def test_a_recorded_run_gets_its_letters_rendered_once(dev_database: Database) -> None:
+    from opkraevning.run_letters_store import draft_run_letters
+    from opkraevning.store.models import Debtor, OutboundLetter
+
+    outcome, run_id = remind(dev_database.engine, DAY)
+    assert run_id is not None
+    created = draft_run_letters(dev_database.engine, run_id)
+    assert created == len(outcome.letters) > 0
+    assert draft_run_letters(dev_database.engine, run_id) == 0  # idempotent
+    with Session(dev_database.engine) as session:
+        letters = session.scalars(
+            select(OutboundLetter).where(OutboundLetter.run_id == run_id)
+        ).all()
+        assert len(letters) == created
+        sample = letters[0]
+        debtor = session.get(Debtor, sample.debtor_id)
+        assert debtor is not None
+        reminder = session.scalars(
+            select(ReminderLetter).where(ReminderLetter.outbound_letter_id == sample.id)
+        ).one()
+    assert sample.template == "rykker"
+    assert sample.state == "needs_review"  # reminders wait for batch approval (policy)
+    assert sample.channel == ("digital_post" if (debtor.cpr or debtor.cvr) else "print")
+    assert debtor.name in sample.body and "Betal senest" in sample.body
+    assert sample.legal_refs
+    assert ("gil-2-4" in sample.legal_refs) == reminder.transfer_notice
+    assert debtor.cpr is None or debtor.cpr not in sample.body
+
+
+def test_a_missed_installment_gets_an_approved_breach_letter_naming_it(
+    dev_database: Database,
+) -> None:
+    from datetime import UTC, datetime
+
+    from opkraevning.run_letters_store import draft_run_letters
+    from opkraevning.store.models import (
+        AgreementClaim,
+        Installment,
+        InstallmentAgreement,
+        OutboundLetter,
+    )
+
+    with Session(dev_database.engine) as session:
+        claim = session.scalars(
+            select(Claim).where(Claim.status == "open", Claim.claim_type == "husleje")
+        ).first()
+        assert claim is not None
+        claim.status = "in_agreement"
+        agreement = InstallmentAgreement(
+            debtor_id=claim.debtor_id, status="active", monthly_amount_ore=50_000,
+            first_due_on=date(2026, 10, 1), signed_at=datetime(2026, 9, 20, tzinfo=UTC),
+        )  # fmt: skip
+        session.add(agreement)
+        session.flush()
+        assert agreement.id is not None
+        session.add(AgreementClaim(agreement_id=agreement.id, claim_id=claim.id))
+        session.add(
+            Installment(
+                agreement_id=agreement.id,
+                number=1,
+                due_on=date(2026, 10, 1),
+                amount_ore=50_000,
+                paid_ore=50_000,
+                paid_on=date(2026, 10, 1),
+            )
+        )
+        session.add(Installment(agreement_id=agreement.id, number=2, due_on=date(2026, 11, 2),
+                                amount_ore=50_000, paid_ore=20_000))  # fmt: skip
+        session.add(claim)
+        session.commit()
+        claim_id, debtor_id = claim.id, claim.debtor_id
+    outcome, run_id = remind(dev_database.engine, DAY)
+    assert run_id is not None
+    breach = [letter for letter in outcome.letters if letter["kind"] == "breach_reminder"]
+    assert [letter["claim_ids"] for letter in breach] == [[claim_id]]
+    draft_run_letters(dev_database.engine, run_id)
+    with Session(dev_database.engine) as session:
+        letter = session.scalars(
+            select(OutboundLetter).where(
+                OutboundLetter.run_id == run_id, OutboundLetter.debtor_id == debtor_id,
+                OutboundLetter.kind == "breach_reminder",
+            )
+        ).one()  # fmt: skip
+    assert letter.state == "approved" and letter.approved_by == "policy"  # strategy: automatic
+    assert letter.template == "rykker_misligholdt"
+    assert "2. november 2026" in letter.body and "Raten er på 300,00 kr." in letter.body

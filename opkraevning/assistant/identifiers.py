@@ -224,3 +224,38 @@ def find_dates(text: str, today: date) -> list[tuple[date, str]]:
         first = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
         found.append((first, "næste måned"))
     return found
+
+
+# -- income: what the writer says they live on (for the tabeltræk benchmark) -------
+
+_INCOME = re.compile(
+    r"(?:tjener|indkomst(?:en)?|indtaegt(?:en)?|loen(?:en)?|kontanthjaelp(?:en)?|pension(?:en)?"
+    r"|dagpenge(?:ne)?|su(?:en)?|udbetalt|faar(?: udbetalt)?|income|earn)\s+"
+    r"(?:(?:er|paa|of|is)\s+)*(?:kun\s+|ca\.?\s+|omkring\s+|about\s+|only\s+)?"
+    rf"(?:kr\.?\s*|dkk\s*)?(?P<amount>{_NUMBER})\s*{_CURRENCY}\s*(?:,-\s*)?(?:efter skat\s*)?"
+    rf"(?:(?:om|pr\.?|per|hver|i|a)\s*(?:(?P<month>{_MONTH})|(?P<year>aaret|aar\b|year\b)))?"
+)
+_CHILDREN = re.compile(r"\b(?:boern|barn|soen|datter|forsoerger|children|kids)\b")
+
+
+def find_income_monthly_kr(text: str) -> tuple[int | None, str | None]:
+    """A stated net income per month ("jeg får 11.500 kr. om måneden efter skat").
+
+    Yearly amounts are divided by 12. An amount under 1.000 kr. is not an income
+    (it is an offer or a bill), so it is ignored.
+    """
+    for match in _INCOME.finditer(fold(text)):
+        value = parse_number(match.group("amount"))
+        if value is None:
+            continue
+        if match.group("year"):
+            value = value / 12
+        if value < 1000:
+            continue
+        return int(value), match.group(0).strip()
+    return None, None
+
+
+def mentions_children(text: str) -> bool:
+    """Whether the writer says they provide for children (forsørgerpligt)."""
+    return bool(_CHILDREN.search(fold(text)))

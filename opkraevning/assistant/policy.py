@@ -16,6 +16,7 @@ Tables that are data by date (interest rates by half-year, tabeltræk by year) u
 from __future__ import annotations
 
 import hashlib
+import math
 import tomllib
 from datetime import date
 from decimal import Decimal
@@ -99,6 +100,22 @@ class TabeltraekYear(_Strict):
     brackets: list[TabeltraekBracket]
     top_pct: Decimal = Field(ge=0, le=100)
     top_pct_with_children: Decimal = Field(ge=0, le=100)
+    # above the last bracket: + step_pct per begun step_kr, up to top_pct (RULES.md §4 ⚠️)
+    step_kr: Decimal | None = Field(default=None, gt=0)
+    step_pct: Decimal = Field(default=Decimal("1"), ge=0, le=100)
+
+    def pct_for(self, yearly_net_kr: Decimal, children: bool) -> Decimal:
+        """The tabeltræk percentage for a yearly net income (with forsørgerpligt or not)."""
+        top = self.top_pct_with_children if children else self.top_pct
+        for bracket in self.brackets:
+            if yearly_net_kr <= bracket.up_to_kr:
+                return bracket.pct_with_children if children else bracket.pct
+        if self.step_kr is None or not self.brackets:
+            return top
+        last = self.brackets[-1]
+        base = last.pct_with_children if children else last.pct
+        steps = math.ceil((yearly_net_kr - last.up_to_kr) / self.step_kr)  # begun steps
+        return min(top, base + steps * self.step_pct)
 
 
 class Installments(_Strict):
@@ -107,6 +124,27 @@ class Installments(_Strict):
     first_due_days: int = Field(ge=0)
     interest_must_be_covered: bool = True
     use_tabeltraek: bool = True
+    rounding_kr: Decimal = Field(default=Decimal("50"), gt=0)
+
+
+class Deferral(_Strict):
+    max_days: int = Field(ge=0)
+
+
+class Letters(_Strict):
+    """Who signs the letters and how citizens reach the office (shown in every letter)."""
+
+    office: str
+    municipality: str
+    address: str
+    phone: str
+    email: str
+    phone_hours: str
+    bank_account: str
+    fi_creditor_number: str = Field(pattern=r"^\d{8}$")
+    secure_email_to_verified: bool = False
+    gaeldsstyrelsen_phone: str = "70 15 73 04"
+    gaeldsstyrelsen_web: str = "gaeldst.dk"
 
 
 class Calendar(_Strict):
@@ -138,6 +176,8 @@ class Policy(_Strict):
     interest: Interest
     tabeltraek: list[TabeltraekYear]
     installments: Installments
+    deferral: Deferral
+    letters: Letters
     calendar: Calendar
     foraeldelse: Forældelse
 

@@ -19,7 +19,9 @@ from opkraevning.assistant.identifiers import (
     Identifiers,
     find_dates,
     find_identifiers,
+    find_income_monthly_kr,
     find_offer_monthly_kr,
+    mentions_children,
 )
 from opkraevning.assistant.intents import classify_intent
 from opkraevning.assistant.matching import MatchInput, match_debtor
@@ -45,6 +47,8 @@ class Reading:
     intent_cues: dict[str, list[str]] = field(default_factory=dict)
     offer_phrase: str | None = None
     dates: list[dict[str, str]] = field(default_factory=list)  # dates the writer names
+    income_monthly_kr: int | None = None  # a stated net income, for the tabeltræk benchmark
+    children: bool = False  # the writer mentions children (forsørgerpligt)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -117,7 +121,9 @@ def read_message(register: SqlRegister, parsed: dict[str, Any], raw: bytes, toda
                 use_quote=True,
             )
             claim_ids, claim_reason = choice.claim_ids, choice.via
-    offer, phrase = (None, None) if machine_kind != "human" else find_offer_monthly_kr(body)
+    human = machine_kind == "human"
+    offer, phrase = find_offer_monthly_kr(body) if human else (None, None)
+    income, _ = find_income_monthly_kr(body) if human else (None, None)
     return Reading(
         debtor_id=match.debtor_id,
         claim_ids=claim_ids,
@@ -137,6 +143,8 @@ def read_message(register: SqlRegister, parsed: dict[str, Any], raw: bytes, toda
         offer_phrase=phrase,
         dates=[
             {"date": day.isoformat(), "phrase": said}
-            for day, said in ([] if machine_kind != "human" else find_dates(body, today))
+            for day, said in (find_dates(body, today) if human else [])
         ],
+        income_monthly_kr=income,
+        children=human and mentions_children(body),
     )

@@ -32,13 +32,14 @@ from typing import Any
 from opkraevning.assistant.bank_days import BankCalendar
 from opkraevning.assistant.policy import Policy
 
+# ids in the one reference table (opkraevning/templates_da/references.toml)
 REFS = {
-    "gebyrloven": "gebyrloven § 2, stk. 2",
-    "renteloven": "renteloven § 9 b",
-    "notice": "gældsinddrivelsesloven § 2, stk. 4",
-    "transfer": "gældsinddrivelsesloven § 2, stk. 3",
-    "interest": "renteloven §§ 3 og 5",
-    "foraeldelse": "forældelsesloven §§ 3 og 5",
+    "gebyrloven": "gebyrloven-2",
+    "renteloven": "renteloven-9b",
+    "notice": "gil-2-4",
+    "transfer": "gil-2-3-overdragelse",
+    "interest": "renteloven-5",
+    "foraeldelse": "foraeldelsesloven-3",
 }
 ACTIVE = ("open", "in_agreement")
 

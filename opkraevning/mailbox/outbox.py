@@ -111,6 +111,7 @@ class Outbox:
             select(OutboundLetter.id)
             .where(
                 OutboundLetter.state == LetterState.APPROVED.value,
+                col(OutboundLetter.channel).in_(("email", "digital_post")),  # print: by hand
                 (col(OutboundLetter.next_attempt_at).is_(None))
                 | (col(OutboundLetter.next_attempt_at) <= now),
             )

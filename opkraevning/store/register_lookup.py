@@ -43,6 +43,8 @@ class ClaimFacts:
     issued_on: date
     due_on: date
     status: str
+    line: str = "principal"
+    parent_claim_id: str | None = None
 
     @property
     def remaining_ore(self) -> int:
@@ -115,6 +117,8 @@ class SqlRegister:
                 claim.issued_on,
                 claim.due_on,
                 claim.status,
+                claim.line,
+                claim.parent_claim_id,
             )
             for claim, paid_ore in rows
         ]
