@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.mail_bench
 	$(BIN)/python -m bench.match_bench
 	$(BIN)/python -m bench.remind_bench
+	$(BIN)/python -m bench.render_bench
 
 eval: $(STAMP)
 	$(BIN)/opkraevning eval ../shared/corpus/dev
