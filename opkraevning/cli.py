@@ -199,7 +199,7 @@ def import_command(
 @pass_context
 def demo(context: Context, serve: bool) -> None:
     """Seed demo data (once) and start the service in the foreground."""
-    from opkraevning.demo import seed_demo
+    from opkraevning.demo import DEMO_PASSWORD, DEMO_USER, seed_demo
 
     settings = context.settings
     recipients = ", ".join(settings.accepted_recipients)
@@ -213,6 +213,7 @@ def demo(context: Context, serve: bool) -> None:
     )
     if serve:
         click.echo(f"open http://{settings.web.host}:{settings.web.port}/ (Ctrl-C stops)")
+        click.echo(f"log in as {DEMO_USER} with the password {DEMO_PASSWORD} (demo only)")
         click.echo(f"SMTP on {settings.smtp.host}:{settings.smtp.port} for {recipients}")
         _run_service(context)
 
@@ -427,3 +428,53 @@ def show_settings(context: Context) -> None:
         data["digital_post"]["api_token"] = "********"
     data["database_url"] = make_url(data["database_url"]).render_as_string(hide_password=True)
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@main.group()
+def user() -> None:
+    """Web app accounts."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["sagsbehandler", "administrator"]), required=True)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Asked for when not given (at least 12 characters); read from stdin when piped.",
+)
+@pass_context
+def user_add(context: Context, name: str, role: str, password: str) -> None:
+    """Create a local account with an argon2 password hash."""
+    from opkraevning.store.db import session_scope
+    from opkraevning.web.auth import AccountError, create_user
+
+    try:
+        with session_scope(context.current_engine()) as session:
+            create_user(session, name, password, role, actor="cli")
+    except AccountError as exc:
+        _fail(str(exc), EXIT_PROBLEMS)
+    click.echo(f"user {name} created with role {role}")
+
+
+@user.command("unlock")
+@click.argument("name")
+@pass_context
+def user_unlock(context: Context, name: str) -> None:
+    """Lift a lock-out after failed log-ins."""
+    from sqlmodel import select
+
+    from opkraevning.store.audit import record
+    from opkraevning.store.db import session_scope
+    from opkraevning.store.models import UserAccount
+
+    with session_scope(context.current_engine()) as session:
+        account = session.exec(select(UserAccount).where(UserAccount.username == name)).first()
+        if account is None:
+            _fail(f"no user {name!r}", EXIT_PROBLEMS)
+        account.locked_until, account.failed_logins = None, 0
+        session.add(account)
+        record(session, "cli", "user.unlocked", "user_account", str(account.id))
+    click.echo(f"user {name} unlocked")

@@ -15,16 +15,22 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from opkraevning.store.db import session_scope
 from opkraevning.store.inbound import store_raw_message
-from opkraevning.store.models import Channel
+from opkraevning.store.models import Channel, Role, UserAccount
 from opkraevning.store.register_import import ImportReport, import_register
 from opkraevning.store.types import utcnow
 from opkraevning.synthetic import DebtorSample, write_register
+from opkraevning.web.auth import create_user
 
 DEMO_DEBTORS = 400
 DEMO_SEED = 2026
+# The demo's own account. Only ever created by `opkraevning demo`, in the demo's database;
+# a real installation creates its accounts with `opkraevning user add`.
+DEMO_USER = "demo"
+DEMO_PASSWORD = "demo-adgangskode"
 
 
 @dataclass
@@ -113,4 +119,6 @@ def seed_demo(engine: Engine, data_dir: Path, recipient: str) -> DemoResult:
         for path in mail_files:
             _, created = store_raw_message(session, path.read_bytes(), channel=Channel.FILE.value)
             new += created
+        if not session.exec(select(UserAccount).where(UserAccount.username == DEMO_USER)).first():
+            create_user(session, DEMO_USER, DEMO_PASSWORD, Role.ADMINISTRATOR.value, actor="demo")
     return DemoResult(report, new, len(mail_files))

@@ -47,8 +47,14 @@ class SmtpSettings(_Group):
 
 
 class WebSettings(_Group):
+    """The caseworkers' web app. Put it behind TLS (a reverse proxy) beyond localhost."""
+
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
+    session_hours: float = Field(default=10.0, gt=0)  # a working day
+    secure_cookies: bool = True  # cookies only over HTTPS (browsers accept it on localhost)
+    max_failed_logins: int = Field(default=5, ge=1)
+    lockout_minutes: float = Field(default=15.0, gt=0)
 
 
 class ImapSettings(_Group):

@@ -13,11 +13,12 @@ from email.parser import BytesParser
 from email.policy import default
 from pathlib import Path
 
+import httpx
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from opkraevning.claim_types import CLAIM_TYPES
-from opkraevning.demo import seed_demo
+from opkraevning.demo import DEMO_PASSWORD, DEMO_USER, seed_demo
 from opkraevning.store.db import make_engine
 from opkraevning.store.models import Claim, InboundMessage
 from opkraevning.store.queries import count_rows
@@ -106,7 +107,16 @@ def test_demo_runs_the_service_and_a_mail_sent_by_smtp_is_stored_and_read(
     try:
         health = _wait_for_http(f"http://127.0.0.1:{web_port}/health", process)
         assert '"ok"' in health
-        debtors = _wait_for_http(f"http://127.0.0.1:{web_port}/skyldnere", process)
+        login_page = _wait_for_http(f"http://127.0.0.1:{web_port}/skyldnere", process)
+        assert "Log ind" in login_page  # every page needs a session
+        base = f"http://127.0.0.1:{web_port}"
+        login = httpx.post(
+            f"{base}/api/log-ind", json={"username": DEMO_USER, "password": DEMO_PASSWORD}
+        )
+        assert login.status_code == 200, login.text
+        # the cookie is Secure; a browser sends it to 127.0.0.1, httpx only over https
+        cookie = {"Cookie": f"opk_session={login.cookies['opk_session']}"}
+        debtors = httpx.get(f"{base}/skyldnere", headers=cookie).text
         assert "400 skyldnere" in debtors
         mail = EmailMessage()
         mail["From"] = "Borger <borger@example.dk>"
@@ -128,8 +138,12 @@ def test_demo_runs_the_service_and_a_mail_sent_by_smtp_is_stored_and_read(
                 body = (found.parsed or {}).get("body") if found else None
             time.sleep(0.2)
         engine.dispose()
-        assert state == "needs_review"  # read; the sender is in no register: a person looks
+        # read; the sender is in no register: a person looks, with a drafted reply that
+        # asks for the invoice number ready
+        assert state == "needs_review"
         assert body == "Kan jeg betale 300 kr. om måneden?"
+        inbox = httpx.get(f"{base}/api/indbakke", headers=cookie).json()
+        assert any(m["subject"] == "Afdrag" and m["draft_id"] for m in inbox["messages"])
     finally:
         process.send_signal(signal.SIGINT)
         output = process.communicate(timeout=30)[0].decode()

@@ -320,5 +320,38 @@ class AuditEvent(SQLModel, table=True):
     details: dict[str, Any] | None = _json()
 
 
+class Role(StrEnum):
+    CASEWORKER = "sagsbehandler"
+    ADMINISTRATOR = "administrator"
+
+
+class UserAccount(SQLModel, table=True):
+    """A person who logs in to the web app (local account, argon2 hash)."""
+
+    __tablename__ = "user_account"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    password_hash: str = Field(max_length=256)
+    role: str = Field(max_length=16)
+    failed_logins: int = 0
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    disabled: bool = False
+    created_at: datetime = _created()
+    last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class WebSession(SQLModel, table=True):
+    """A logged-in browser. Only the SHA-256 of the cookie's token is stored, so a copy
+    of the database does not let anyone in; log-out deletes the row."""
+
+    __tablename__ = "web_session"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    csrf_token: str = Field(max_length=64)
+    created_at: datetime = _created()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    last_seen_at: datetime = _created()
+
+
 def table_names() -> list[str]:
     return sorted(SQLModel.metadata.tables)

@@ -33,14 +33,21 @@ def debtor_page(
     """Debtors by id with their open claims and remaining balance; and the total count."""
     query = select(Debtor)
     if search:
-        like = f"%{search.strip()}%"
+        term = search.strip()
+        like = f"%{term}%"
+        digits = "".join(ch for ch in term if ch.isdigit())
+        by_claim = select(Claim.debtor_id).where(
+            or_(col(Claim.reference) == term, col(Claim.payment_id) == (digits or "-"))
+        )
         query = query.where(
             or_(
                 col(Debtor.id).ilike(like),
                 col(Debtor.name).ilike(like),
                 col(Debtor.address).ilike(like),
                 col(Debtor.email).ilike(like),
-                col(Debtor.cvr) == search.strip(),
+                col(Debtor.cvr) == (digits or "-"),
+                col(Debtor.cpr) == (digits if len(digits) == 10 else "-"),
+                col(Debtor.id).in_(by_claim),
             )
         )
     total = session.exec(select(func.count()).select_from(query.subquery())).one()

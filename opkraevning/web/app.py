@@ -1,49 +1,106 @@
-"""The caseworker web app (FastAPI, server-rendered Danish pages)."""
+"""The caseworker web app (FastAPI, server-rendered Danish pages, and a JSON API).
+
+Every page but log-in and the health endpoints needs a session; so do the API and
+its OpenAPI description (``/api/openapi.json``, browsable at ``/api/docs``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from opkraevning import __version__
+from opkraevning.claim_types import danish_name
 from opkraevning.formatting import dato, kr
 from opkraevning.privacy import mask_cpr
 from opkraevning.settings import Settings
 from opkraevning.store import migrate
-from opkraevning.store.queries import debtor_page
+from opkraevning.web.api import api_router
+from opkraevning.web.pages import CHANNEL_NAMES, INTENT_NAMES, STATE_NAMES, page_router
+from opkraevning.web.security import LoginRequired, PageUser
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-PAGE_SIZE = 50
+
+
+def _local(moment: Any) -> str:
+    from zoneinfo import ZoneInfo
+
+    if moment is None:
+        return ""
+    return str(moment.astimezone(ZoneInfo("Europe/Copenhagen")).strftime("%d.%m.%Y %H:%M"))
 
 
 def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
-    templates.env.filters.update(kr=kr, dato=dato, mask_cpr=mask_cpr)
-    templates.env.globals["version"] = __version__
+    env = templates.env
+    env.autoescape = True  # everything a citizen wrote is text, never markup
+    env.filters.update(
+        kr=kr,
+        dato=dato,
+        mask_cpr=mask_cpr,
+        type_name=danish_name,
+        lokal=_local,
+        intent_name=lambda v: INTENT_NAMES.get(v, v),
+        state_name=lambda v: STATE_NAMES.get(v, v),
+        channel_name=lambda v: CHANNEL_NAMES.get(v, v),
+    )
+    env.globals["version"] = __version__
+    env.globals["intent_names"] = INTENT_NAMES
     return templates
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine) as session:
-        yield session
-
-
-DbSession = Annotated[Session, Depends(get_session)]
-
-
 def create_app(settings: Settings, engine: Engine) -> FastAPI:
-    app = FastAPI(title="opkraevning", version=__version__)
+    app = FastAPI(
+        title="opkraevning",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        description="Opkrævningens sagsbehandling: samme handlinger og rettigheder som siderne.",
+    )
     app.state.settings = settings
     app.state.engine = engine
     templates = _templates()
+
+    @app.exception_handler(LoginRequired)
+    def _login_required(request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(f"/log-ind?next={exc.next_path}", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/api/") or "text/html" not in request.headers.get(
+            "accept", ""
+        ):
+            return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
+        return templates.TemplateResponse(
+            request,
+            "fejl.html",
+            {"status": exc.status_code, "detail": exc.detail},
+            status_code=exc.status_code,
+        )
+
+    @app.middleware("http")
+    async def _security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.url.path.startswith("/api/docs"):
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+                "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+            )
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
 
     @app.get("/health", tags=["drift"])
     def health() -> dict[str, str]:
@@ -63,21 +120,14 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
             return JSONResponse({"status": "unavailable", "database": "schema not current"}, 503)
         return JSONResponse({"status": "ready"})
 
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/skyldnere", status_code=303)
+    @app.get("/api/openapi.json", include_in_schema=False)
+    def openapi(user: PageUser) -> JSONResponse:
+        return JSONResponse(app.openapi())
 
-    @app.get("/skyldnere", response_class=HTMLResponse)
-    def debtors(
-        request: Request,
-        db: DbSession,
-        q: Annotated[str, Query(max_length=100)] = "",
-        side: Annotated[int, Query(ge=1)] = 1,
-    ) -> Response:
-        rows, total = debtor_page(db, search=q, offset=(side - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-        pages = max(1, -(-total // PAGE_SIZE))
-        context: dict[str, Any] = {"rows": rows, "total": total, "q": q, "side": side}
-        context["pages"] = pages
-        return templates.TemplateResponse(request, "skyldnere.html", context)
+    @app.get("/api/docs", include_in_schema=False, response_class=HTMLResponse)
+    def docs(user: PageUser) -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="opkraevning API")
 
+    app.include_router(api_router())
+    app.include_router(page_router(templates))
     return app

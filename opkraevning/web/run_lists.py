@@ -1,0 +1,69 @@
+"""The lists beside a reminder run's letters: transfer, own collection, write-off,
+near forældelse — and what another policy file would change (the dry-run diff).
+
+The run records its letters and postings; the lists are decisions a person acts on,
+computed on demand for the run's date (a dry run: nothing is stored) and kept for a
+minute so paging through the screen does not recompute them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from opkraevning.assistant.policy import PolicyError
+from opkraevning.reminder_run import compute_with, diff_outcomes
+
+TTL_SECONDS = 60.0
+SHOWN = 500
+_cache: dict[tuple[str, str], tuple[float, Any]] = {}
+_lock = threading.Lock()
+
+
+@dataclass
+class RunLists:
+    transfers: list[dict[str, Any]] = field(default_factory=list)
+    own_collection: list[dict[str, Any]] = field(default_factory=list)
+    write_offs: list[dict[str, Any]] = field(default_factory=list)
+    near_expiry: list[dict[str, Any]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    diff: list[str] | None = None
+    diff_error: str | None = None
+
+
+def _outcome(engine: Engine, day: date, policy_path: Path | None) -> Any:
+    key = (day.isoformat(), str(policy_path))
+    with _lock:
+        hit = _cache.get(key)
+        if hit and time.monotonic() - hit[0] < TTL_SECONDS:
+            return hit[1]
+    outcome = compute_with(engine, day, policy_path)
+    with _lock:
+        _cache[key] = (time.monotonic(), outcome)
+    return outcome
+
+
+def run_lists(
+    engine: Engine, day: date, policy_path: Path | None, other_policy: str | None = None
+) -> RunLists:
+    outcome = _outcome(engine, day, policy_path)
+    lists = RunLists(
+        transfers=outcome.transfers[:SHOWN],
+        own_collection=outcome.own_collection[:SHOWN],
+        write_offs=outcome.write_offs[:SHOWN],
+        near_expiry=outcome.near_expiry[:SHOWN],
+        counts=outcome.counts(),
+    )
+    if other_policy:
+        try:
+            other = compute_with(engine, day, Path(other_policy))
+            lists.diff = diff_outcomes(outcome, other) or ["ingen forskel"]
+        except PolicyError as exc:
+            lists.diff_error = str(exc)
+    return lists
