@@ -26,7 +26,6 @@ from opkraevning.store.models import (
     OutboundLetter,
     ReminderLetter,
 )
-from opkraevning.store.register_import import import_register
 from opkraevning.web.app import create_app
 from opkraevning.web.auth import create_user
 from tests.conftest import DEV_CORPUS, Database
@@ -329,7 +328,7 @@ def test_reject_sends_the_message_back_to_a_person(dev_database: Database) -> No
     assert response.json()["state"] == "rejected"
     case = client.get(f"/api/sager/{message_id}").json()
     assert case["state"] == "needs_review"
-    assert [e.reason for e in _audit(dev_database, "letter.rejected")][0] == "ring i stedet"
+    assert next(e.reason for e in _audit(dev_database, "letter.rejected")) == "ring i stedet"
 
 
 def test_picking_the_debtor_redrafts_the_reply(dev_database: Database) -> None:
