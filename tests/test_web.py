@@ -133,10 +133,14 @@ def test_login_page_sets_a_secure_httponly_session_cookie(database: Database) ->
     assert client.get("/indbakke").status_code == 200
     offsite = client.post(
         "/log-ind",
-        data={"username": "karin", "password": PASSWORD, "login_csrf": client.get("/log-ind")
-              .cookies["opk_login"], "next": "//evil.example/"},
+        data={
+            "username": "karin",
+            "password": PASSWORD,
+            "login_csrf": client.get("/log-ind").cookies["opk_login"],
+            "next": "//evil.example/",
+        },
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert offsite.headers["location"] == "/indbakke"
 
 
@@ -269,8 +273,9 @@ def test_approving_an_edited_installment_reply_keeps_both_texts_and_makes_the_ag
     inbox = client.get("/api/indbakke").json()
     assert message_id in [m["id"] for m in inbox["messages"]]
     edited = reply.body.replace("Tak for din henvendelse.", "Tak for din mail og dit forslag.")
-    approved = client.post(f"/api/breve/{reply.id}/godkend", json={"body": edited},
-                           headers={"X-CSRF-Token": csrf})  # fmt: skip
+    approved = client.post(
+        f"/api/breve/{reply.id}/godkend", json={"body": edited}, headers={"X-CSRF-Token": csrf}
+    )
     assert approved.status_code == 200, approved.text
     data = approved.json()
     assert data["state"] == "approved" and data["edited"] and data["original_body"] == reply.body
@@ -323,8 +328,11 @@ def test_reject_sends_the_message_back_to_a_person(dev_database: Database) -> No
     _users(dev_database)
     client = _client(dev_database)
     csrf = _login(client)
-    response = client.post(f"/api/breve/{reply.id}/afvis", json={"reason": "ring i stedet"},
-                           headers={"X-CSRF-Token": csrf})  # fmt: skip
+    response = client.post(
+        f"/api/breve/{reply.id}/afvis",
+        json={"reason": "ring i stedet"},
+        headers={"X-CSRF-Token": csrf},
+    )
     assert response.json()["state"] == "rejected"
     case = client.get(f"/api/sager/{message_id}").json()
     assert case["state"] == "needs_review"
@@ -343,8 +351,11 @@ def test_picking_the_debtor_redrafts_the_reply(dev_database: Database) -> None:
     _users(dev_database)
     client = _client(dev_database)
     csrf = _login(client)
-    response = client.post(f"/api/sager/{message_id}/skyldner", json={"debtor_id": "D1100000"},
-                           headers={"X-CSRF-Token": csrf})  # fmt: skip
+    response = client.post(
+        f"/api/sager/{message_id}/skyldner",
+        json={"debtor_id": "D1100000"},
+        headers={"X-CSRF-Token": csrf},
+    )
     assert response.status_code == 200
     letters = response.json()["letters"]
     assert [(x["template"], x["state"]) for x in letters] == [
@@ -368,17 +379,26 @@ def test_reminder_batch_approval_releases_and_books_fees_and_exclusion_needs_a_r
     waiting = client.get(f"/api/rykkerkoersler/{run_id}/breve").json()
     assert waiting["counts"]["needs_review"] == drafted
     excluded_id = waiting["letters"][0]["id"]
-    assert client.post(f"/api/breve/{excluded_id}/udeluk", json={"reason": ""},
-                       headers=headers).status_code == 422  # fmt: skip
-    assert client.post(f"/api/breve/{excluded_id}/udeluk", json={"reason": "dødsbo"},
-                       headers=headers).json()["state"] == "rejected"  # fmt: skip
+    assert (
+        client.post(
+            f"/api/breve/{excluded_id}/udeluk", json={"reason": ""}, headers=headers
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            f"/api/breve/{excluded_id}/udeluk", json={"reason": "dødsbo"}, headers=headers
+        ).json()["state"]
+        == "rejected"
+    )
     approved = client.post(f"/api/rykkerkoersler/{run_id}/godkend", json={}, headers=headers)
     assert approved.json() == {"approved": drafted - 1}
     with Session(dev_database.engine) as session:
         released = session.scalar(
-            select(func.count()).select_from(ReminderLetter)
+            select(func.count())
+            .select_from(ReminderLetter)
             .where(ReminderLetter.released_on.is_not(None))
-        )  # fmt: skip
+        )
         fees = session.scalar(select(func.count()).select_from(Claim).where(Claim.line == "fee"))
         excluded = session.scalars(
             select(ReminderLetter).where(ReminderLetter.outbound_letter_id == excluded_id)
@@ -404,3 +424,18 @@ def test_a_failed_letter_can_be_sent_again(dev_database: Database) -> None:
     response = client.post(f"/api/breve/{reply.id}/igen", headers={"X-CSRF-Token": csrf})
     assert response.json()["state"] == "approved"
     assert _audit(dev_database, "letter.retry")[0].actor == "karin"
+
+
+def test_cpr_in_the_citizens_text_is_masked_and_the_original_view_is_logged(
+    dev_database: Database,
+) -> None:
+    message_id = _ingest(dev_database, (DEV_CORPUS / "mail" / "002.eml").read_bytes())
+    _users(dev_database)
+    client = _client(dev_database)
+    _login(client)
+    page = client.get(f"/sag/{message_id}").text
+    assert "010465-0804" not in page and "010465-****" in page
+    assert not _audit(dev_database, "inbound_message.raw.viewed")
+    raw = client.get(f"/sag/{message_id}/original")
+    assert "010465-0804" in raw.text
+    assert [e.actor for e in _audit(dev_database, "inbound_message.raw.viewed")] == ["karin"]

@@ -343,7 +343,7 @@ def draft_reply(
             letter,
             back_channel,
             back_to,
-            reasons=["no debtor identified"],
+            reasons=["Ingen sikker skyldner: svaret oplyser intet og beder om fakturanummer."],
             policy_version=policy.version,
         )
     if not reading.verified_sender:
@@ -356,7 +356,7 @@ def draft_reply(
             letter,
             back_channel,
             back_to,
-            reasons=["sender is not the registered address"],
+            reasons=["Afsenderen er ikke bekræftet: svaret nævner ingen beløb eller krav."],
             policy_version=policy.version,
         )
     situation, template, context, actions, proposal = _verified_letter(
@@ -376,9 +376,11 @@ def draft_reply(
     if not details or via_post:
         return draft
     if policy.letters.secure_email_to_verified:
-        draft.reasons.append("policy allows secure email to a verified address")
+        draft.reasons.append("Politikken tillader sikker mail til en bekræftet adresse.")
         return draft
-    draft.reasons.append("the answer names debts: it goes by Digital Post (RULES.md §8)")
+    draft.reasons.append(
+        "Svaret nævner gæld: det sendes med Digital Post, og mailen siger kun, hvor svaret er."
+    )
     if debtor.cpr or debtor.cvr:
         draft.channel, draft.recipient = "digital_post", None
         if inquiry.sender_address:
@@ -386,5 +388,5 @@ def draft_reply(
             draft.notice_recipient = inquiry.sender_address
     else:
         draft.channel, draft.recipient = "print", None
-        draft.reasons.append("no CPR/CVR for Digital Post: the letter goes by post")
+        draft.reasons.append("Intet CPR/CVR til Digital Post: brevet skal sendes med posten.")
     return draft

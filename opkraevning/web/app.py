@@ -20,11 +20,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from opkraevning import __version__
 from opkraevning.claim_types import danish_name
 from opkraevning.formatting import dato, kr
-from opkraevning.privacy import mask_cpr
+from opkraevning.privacy import mask_cpr, redact_cpr_in_text
 from opkraevning.settings import Settings
 from opkraevning.store import migrate
 from opkraevning.web.api import api_router
-from opkraevning.web.pages import CHANNEL_NAMES, INTENT_NAMES, STATE_NAMES, page_router
+from opkraevning.web.pages import (
+    AGREEMENT_STATUSES,
+    CHANNEL_NAMES,
+    CLAIM_STATUSES,
+    HOLD_REASONS,
+    INTENT_NAMES,
+    LETTER_KINDS,
+    STATE_NAMES,
+    page_router,
+)
 from opkraevning.web.security import LoginRequired, PageUser
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -51,6 +60,11 @@ def _templates() -> Jinja2Templates:
         intent_name=lambda v: INTENT_NAMES.get(v, v),
         state_name=lambda v: STATE_NAMES.get(v, v),
         channel_name=lambda v: CHANNEL_NAMES.get(v, v),
+        letter_kind=lambda v: LETTER_KINDS.get(v, v),
+        claim_status=lambda v: CLAIM_STATUSES.get(v, v),
+        hold_reason=lambda v: HOLD_REASONS.get(v, v),
+        agreement_status=lambda v: AGREEMENT_STATUSES.get(v, v),
+        mask_cpr_in_text=redact_cpr_in_text,
     )
     env.globals["version"] = __version__
     env.globals["intent_names"] = INTENT_NAMES

@@ -65,6 +65,23 @@ STATE_NAMES = {
     "classified": "Læst",
 }
 CHANNEL_NAMES = {"email": "e-mail", "digital_post": "Digital Post", "print": "brev med posten"}
+LETTER_KINDS = {
+    "reply": "svar",
+    "reply_notice": "mail om svar i Digital Post",
+    "reminder": "rykker",
+    "breach_reminder": "rykker, misligholdt aftale",
+}
+CLAIM_STATUSES = {
+    "open": "åben",
+    "in_agreement": "i aftale",
+    "transferred": "hos Gældsstyrelsen",
+    "paid": "betalt",
+    "written_off": "afskrevet",
+}
+HOLD_REASONS = {"dispute": "indsigelse", "deferral": "henstand", "estate": "dødsbo",
+                "manual": "manuel pause"}  # fmt: skip
+AGREEMENT_STATUSES = {"proposed": "foreslået", "active": "aktiv", "broken": "misligholdt",
+                      "completed": "afsluttet", "cancelled": "annulleret"}  # fmt: skip
 
 
 def page_router(templates: Jinja2Templates) -> APIRouter:
