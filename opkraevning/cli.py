@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +19,6 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from opkraevning.privacy import redact_cpr_in_text
 from opkraevning.settings import Settings, SettingsError, load_settings
 from opkraevning.store import migrate
 from opkraevning.store.db import make_engine
@@ -34,17 +32,10 @@ EXIT_USAGE = 2
 EXIT_STRICT_REFUSED = 3
 
 
-class _RedactingFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return redact_cpr_in_text(super().format(record))
-
-
 def _configure_logging(verbose: bool) -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
-    if not verbose:
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+    from opkraevning.logs import configure
+
+    configure(verbose)
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:

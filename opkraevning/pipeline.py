@@ -36,6 +36,7 @@ from opkraevning.assistant.thread_links import (
     judge,
     subject_letter_ids,
 )
+from opkraevning.logs import message_context
 from opkraevning.mailbox.memo import MemoError, parse_memo
 from opkraevning.store.audit import record
 from opkraevning.store.db import session_scope
@@ -311,29 +312,44 @@ def run_parse_stage(
     with Session(engine) as session:
         ids = _waiting_ids(session, limit)
     for message_id in ids:
-        try:
-            with session_scope(engine) as session:
-                query = select(InboundMessage).where(
-                    InboundMessage.id == message_id,
-                    InboundMessage.state == MessageState.RECEIVED.value,
-                )
-                if session.get_bind().dialect.name == "postgresql":
-                    query = query.with_for_update(skip_locked=True)
-                message = session.exec(query).first()
-                if message is None:  # another worker has it
-                    continue
-                message.attempts += 1
-                parse_message(session, message, own)
-                today = local_today()
-                reading = read_stage(session, message, today)
-                draft_stage(session, message, reading, today, policy_path)
-            result.parsed += 1
-        except Exception as exc:
-            reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, MemoError) else str(exc)
-            log.warning("message %s quarantined in parse: %s", message_id, reason)
-            _quarantine(engine, message_id, "parse", reason)
-            result.quarantined += 1
+        with message_context(f"in-{message_id}"):
+            _parse_one(engine, message_id, own, policy_path, result)
     return result
+
+
+def _parse_one(
+    engine: Engine, message_id: int, own: set[str], policy_path: Path | None, result: StageResult
+) -> None:
+    """Parse, read and draft one message in one transaction; quarantine it on failure."""
+    try:
+        with session_scope(engine) as session:
+            query = select(InboundMessage).where(
+                InboundMessage.id == message_id,
+                InboundMessage.state == MessageState.RECEIVED.value,
+            )
+            if session.get_bind().dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            message = session.exec(query).first()
+            if message is None:  # another worker has it
+                return
+            message.attempts += 1
+            parse_message(session, message, own)
+            today = local_today()
+            reading = read_stage(session, message, today)
+            draft = draft_stage(session, message, reading, today, policy_path)
+            state = message.state
+        log.info(
+            "message read: state %s, intent %s, draft %s",
+            state,
+            reading.intent,
+            draft.situation if draft else "none",
+        )
+        result.parsed += 1
+    except Exception as exc:
+        reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, MemoError) else str(exc)
+        log.warning("message quarantined in parse: %s", reason)
+        _quarantine(engine, message_id, "parse", reason)
+        result.quarantined += 1
 
 
 def _quarantine(engine: Engine, message_id: int | None, stage: str, reason: str) -> None:

@@ -39,6 +39,7 @@ from sqlmodel import Session, col, select
 
 from opkraevning.assistant.identifiers import find_identifiers
 from opkraevning.assistant.thread_links import case_token
+from opkraevning.logs import message_context
 from opkraevning.mailbox.memo import OutgoingMemo, build_memo, validation_errors
 from opkraevning.settings import Settings
 from opkraevning.store.audit import record
@@ -373,23 +374,28 @@ class Outbox:
         with Session(self.engine) as session:
             due = self._due_ids(session, limit)
         for letter_id in due:
-            letter = self._claim(letter_id)
-            if letter is None:
-                result.postponed += 1
-                continue
-            try:
-                self._deliver(letter)
-                error: Exception | None = None
-            except SendError as exc:
-                error = exc
-            except Exception as exc:  # an unexpected fault is recorded, never lost
-                log.exception("sending letter %s failed", letter_id)
-                error = SendError(f"{type(exc).__name__}: {exc}")
-            outcome = self._finish(letter_id, error)
-            result.sent += outcome == "sent"
-            result.retried += outcome == "retry"
-            result.failed += outcome == "failed"
+            with message_context(f"out-{letter_id}"):
+                self._send_one(letter_id, result)
         return result
+
+    def _send_one(self, letter_id: int, result: SendResult) -> None:
+        letter = self._claim(letter_id)
+        if letter is None:
+            result.postponed += 1
+            return
+        try:
+            self._deliver(letter)
+            error: Exception | None = None
+        except SendError as exc:
+            error = exc
+        except Exception as exc:  # an unexpected fault is recorded, never lost
+            log.exception("sending the letter failed")
+            error = SendError(f"{type(exc).__name__}: {exc}")
+        outcome = self._finish(letter_id, error)
+        log.info("letter %s", outcome)
+        result.sent += outcome == "sent"
+        result.retried += outcome == "retry"
+        result.failed += outcome == "failed"
 
     def close(self) -> None:
         if self.http is not None:
