@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from opkraevning.store.register_import import ImportFileError, RowProblem, impor
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+log = logging.getLogger(__name__)
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_STRICT_REFUSED = 3
@@ -334,6 +336,7 @@ def remind(
     from opkraevning.pipeline import local_today
     from opkraevning.reminder_run import compute_with, diff_outcomes, export_lists
     from opkraevning.reminder_run import remind as run_reminders
+    from opkraevning.reminder_workers import peak_rss_mb
 
     if compare_policy is not None and not dry_run:
         _fail("--compare-policy only goes with --dry-run")
@@ -341,10 +344,12 @@ def remind(
     engine = context.current_engine()
     try:
         collect = as_json or export_dir is not None or compare_policy is not None
+        workers = context.settings.remind_workers
         outcome, run_id = run_reminders(
-            engine, run_day, context.settings.policy_file, dry_run, collect=collect
+            engine, run_day, context.settings.policy_file, dry_run, collect=collect, workers=workers
         )
-        other = compute_with(engine, run_day, compare_policy) if compare_policy else None
+        other = compute_with(engine, run_day, compare_policy, workers) if compare_policy else None
+        log.info("reminder run finished: peak RSS (MB) %s", json.dumps(peak_rss_mb()))
         if run_id is not None and draft_letters:
             from opkraevning.run_letters_store import draft_run_letters
 
@@ -361,7 +366,7 @@ def remind(
             click.echo(line)
         return
     if as_json:
-        document = {key: value for key, value in outcome.__dict__.items()}
+        document = outcome.document()
         document["run_id"] = run_id
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return

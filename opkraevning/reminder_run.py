@@ -10,15 +10,15 @@ outcome is one JSON document; its names are stable (other tools read them).
 
 from __future__ import annotations
 
+import json
 import socket
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -32,7 +32,9 @@ from opkraevning.assistant.reminder_rules import (
     plan_letters,
     step_for_claim,
 )
+from opkraevning.reminder_workers import outcomes
 from opkraevning.store.audit import audit_row, write_audit
+from opkraevning.store.bulk import insert_rows
 from opkraevning.store.models import (
     Claim,
     ReminderLetter,
@@ -40,7 +42,6 @@ from opkraevning.store.models import (
     RunState,
     ScheduledRun,
 )
-from opkraevning.store.reminder_facts import debtor_chunks, load_facts
 from opkraevning.store.types import utcnow
 
 RUN_KIND = "remind"
@@ -69,6 +70,19 @@ class RunOutcome:
     holds: list[dict[str, Any]] = field(default_factory=list)
 
     totals: dict[str, int] = field(default_factory=dict)
+    # per letter, its trace and legal references as JSON text, made by the process that
+    # computed the chunk (recording only; never part of the outcome document)
+    prepared: list[tuple[str, str]] = field(default_factory=list, repr=False)
+
+    def document(self) -> dict[str, Any]:
+        """The outcome as the stable JSON document (``remind --json``)."""
+        return {key: value for key, value in self.__dict__.items() if key != "prepared"}
+
+    def prepare(self) -> None:
+        self.prepared = [
+            (json.dumps(letter["rules"]), json.dumps(letter["legal_refs"]))
+            for letter in self.letters
+        ]
 
     def counts(self) -> dict[str, int]:
         """How many of each; kept even when the lists themselves are not."""
@@ -82,7 +96,7 @@ class RunOutcome:
                 self.totals[name] = self.totals.get(name, 0) + len(getattr(part, name))
 
 
-def _debtor_outcome(
+def debtor_outcome(
     claims: list[ClaimFact], day: date, policy: Policy, calendar: BankCalendar, out: RunOutcome
 ) -> None:
     steps = [(claim, step_for_claim(claim, day, policy, calendar)) for claim in claims]
@@ -151,21 +165,12 @@ def _debtor_outcome(
         )
 
 
-def _chunk_outcomes(connection: Any, day: date, policy: Policy) -> Iterator[RunOutcome]:
-    """The run's outcome, one chunk of debtors at a time (memory does not grow)."""
-    calendar = BankCalendar(policy.calendar.extra_closing_days)
-    for chunk in debtor_chunks(connection):
-        part = RunOutcome(day.isoformat(), policy.version)
-        for claims in load_facts(connection, chunk).values():
-            if claims:
-                _debtor_outcome(claims, day, policy, calendar, part)
-        yield part
-
-
-def compute(engine: Engine, day: date, policy: Policy, collect: bool = True) -> RunOutcome:
+def compute(
+    engine: Engine, day: date, policy: Policy, collect: bool = True, workers: int = 1
+) -> RunOutcome:
     out = RunOutcome(day.isoformat(), policy.version)
     with engine.connect() as connection:
-        for part in _chunk_outcomes(connection, day, policy):
+        for part in outcomes(engine, connection, day, policy, workers):
             out.add(part, collect)
     return out
 
@@ -273,45 +278,74 @@ def _start_run(connection: Any, policy: Policy, day: date) -> int | None:
     return int(inserted[0])
 
 
+def _reserve_letter_ids(connection: Any, count: int) -> list[int]:
+    """Ids for ``count`` new reminder letters, so they can be inserted in multi-row batches
+    (an INSERT … RETURNING in parameter order goes row by row on SQLite).
+
+    PostgreSQL: taken from the table's sequence, as any insert would. SQLite: after the
+    highest id; the run's transaction already holds SQLite's only write lock (it
+    inserted the run row), so nobody else can take them meanwhile.
+    """
+    if count == 0:
+        return []
+    if connection.dialect.name == "postgresql":
+        return list(
+            connection.scalars(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('reminder_letter', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": count},
+            ).all()
+        )
+    highest = connection.scalar(select(func.coalesce(func.max(LETTER_TABLE.c.id), 0)))
+    return list(range(int(highest) + 1, int(highest) + 1 + count))
+
+
+LETTER_COLUMNS = (
+    "id", "debtor_id", "run_id", "kind", "fee_ore", "deadline", "transfer_notice",
+    "policy_version", "legal_refs", "trace", "created_at",
+)  # fmt: skip
+
+
 def _record_part(connection: Any, out: RunOutcome, run_id: int, policy: Policy, day: date) -> None:
     """Store one chunk's letters (releasing what policy releases) and interest lines."""
     now = utcnow()
-    rows = []
-    for letter in out.letters:
-        release = (
-            policy.reminders.auto_release_breach_reminders
-            if letter["kind"] == "breach_reminder"
-            else policy.reminders.auto_release_reminders
-        )
-        rows.append(
-            {"debtor_id": letter["debtor_id"], "run_id": run_id, "kind": letter["kind"],
-             "fee_ore": int(Decimal(letter["fee_kr"]) * 100),
-             "deadline": date.fromisoformat(letter["deadline"]),
-             "transfer_notice": letter["transfer_notice"],
-             "released_on": None, "release": release, "policy_version": policy.version,
-             "legal_refs": letter["legal_refs"], "trace": letter["rules"], "created_at": now}
-        )  # fmt: skip
-    for start in range(0, len(rows), BATCH):
+    if len(out.prepared) != len(out.letters):
+        out.prepare()
+    for start in range(0, len(out.letters), BATCH):
         batch = out.letters[start : start + BATCH]
-        ids = connection.scalars(
-            insert(LETTER_TABLE).returning(LETTER_TABLE.c.id, sort_by_parameter_order=True),
+        prepared = out.prepared[start : start + BATCH]
+        ids = _reserve_letter_ids(connection, len(batch))
+        insert_rows(
+            connection,
+            LETTER_TABLE,
+            LETTER_COLUMNS,
             [
-                {key: value for key, value in row.items() if key != "release"}
-                for row in rows[start : start + BATCH]
+                (letter_id, letter["debtor_id"], run_id, letter["kind"],
+                 int(Decimal(letter["fee_kr"]) * 100), date.fromisoformat(letter["deadline"]),
+                 bool(letter["transfer_notice"]), policy.version, refs, trace, now)
+                for letter_id, letter, (trace, refs) in zip(ids, batch, prepared, strict=True)
             ],
-        ).all()
-        connection.execute(
-            insert(LETTER_CLAIM_TABLE),
+        )  # fmt: skip
+        insert_rows(
+            connection,
+            LETTER_CLAIM_TABLE,
+            ("letter_id", "claim_id", "number"),
             [
-                {"letter_id": letter_id, "claim_id": claim_id, "number": number}
+                (letter_id, claim_id, number)
                 for letter_id, letter in zip(ids, batch, strict=True)
                 for claim_id, number in letter["numbers"].items()
             ],
         )
         released = [
             letter_id
-            for letter_id, row in zip(ids, rows[start : start + BATCH], strict=True)
-            if row["release"]
+            for letter_id, letter in zip(ids, batch, strict=True)
+            if (
+                policy.reminders.auto_release_breach_reminders
+                if letter["kind"] == "breach_reminder"
+                else policy.reminders.auto_release_reminders
+            )
         ]
         release_letters(connection, released, day, "policy")
     for start in range(0, len(out.interest), BATCH):  # PostgreSQL: ≤ 65,535 parameters
@@ -335,6 +369,7 @@ def remind(
     policy_path: Path | None = None,
     dry_run: bool = False,
     collect: bool = True,
+    workers: int = 1,
 ) -> tuple[RunOutcome, int | None]:
     """Run the reminder rules for ``day``; record it unless ``dry_run`` or already done.
 
@@ -350,13 +385,13 @@ def remind(
             .where(RUN_TABLE.c.slot == day.isoformat())
         ).first()
     if dry_run or done is not None:
-        return compute(engine, day, policy, collect), None
+        return compute(engine, day, policy, collect, workers), None
     out = RunOutcome(day.isoformat(), policy.version)
     with engine.begin() as connection:
         run_id = _start_run(connection, policy, day)
         if run_id is None:
-            return compute(engine, day, policy, collect), None
-        for part in _chunk_outcomes(connection, day, policy):
+            return compute(engine, day, policy, collect, workers), None
+        for part in outcomes(engine, connection, day, policy, workers, prepare=True):
             _record_part(connection, part, run_id, policy, day)
             out.add(part, collect)
         _finish_run(connection, run_id, out.counts())
@@ -417,6 +452,8 @@ def diff_outcomes(current: RunOutcome, other: RunOutcome) -> list[str]:
     return lines
 
 
-def compute_with(engine: Engine, day: date, policy_path: Path | None) -> RunOutcome:
+def compute_with(
+    engine: Engine, day: date, policy_path: Path | None, workers: int = 1
+) -> RunOutcome:
     """The outcome another policy file would give on the same data (stores nothing)."""
-    return compute(engine, day, policy_for(day, policy_path))
+    return compute(engine, day, policy_for(day, policy_path), workers=workers)

@@ -51,7 +51,9 @@ def run_due(engine: Engine, settings: Settings, now: datetime | None = None) -> 
         settings.scheduler.remind_at,
         settings.scheduler.catch_up_days,
     ):
-        _, run_id = remind(engine, slot, settings.policy_file, collect=False)
+        _, run_id = remind(
+            engine, slot, settings.policy_file, collect=False, workers=settings.remind_workers
+        )
         if run_id is not None:
             drafted = draft_run_letters(engine, run_id, settings.policy_file)
             log.info("reminder run %s recorded for %s; %s letters drafted", run_id, slot, drafted)

@@ -145,6 +145,8 @@ class Settings(BaseSettings):
     policy_file: Path | None = None
     data_dir: Path = Path("var")
     worker_interval_seconds: float = Field(default=2.0, gt=0)
+    # processes that compute the reminder run (the calling process records); 1: in-process
+    remind_workers: int = Field(default=2, ge=1, le=64)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     imap: ImapSettings = Field(default_factory=ImapSettings)

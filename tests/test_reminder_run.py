@@ -4,6 +4,7 @@ import json
 import re
 import threading
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -92,12 +93,27 @@ def test_remind_json_keeps_its_names(dev_database: Database) -> None:
         env={"OPKRAEVNING_DATABASE_URL": dev_database.url},
     )
     assert result.exit_code == 0, result.output
-    document = json.loads(result.output)
-    assert {"letters", "interest", "transfers", "own_collection", "write_offs", "near_expiry",
-            "holds"} <= set(document)  # fmt: skip
+    document = json.loads(result.stdout)
+    assert {
+        "letters",
+        "interest",
+        "transfers",
+        "own_collection",
+        "write_offs",
+        "near_expiry",
+        "holds",
+    } <= set(document)
     letter = document["letters"][0]
-    assert {"debtor_id", "claim_ids", "kind", "number", "fee_kr", "deadline", "rules",
-            "legal_refs"} <= set(letter)  # fmt: skip
+    assert {
+        "debtor_id",
+        "claim_ids",
+        "kind",
+        "number",
+        "fee_kr",
+        "deadline",
+        "rules",
+        "legal_refs",
+    } <= set(letter)
 
 
 def test_export_and_policy_comparison(dev_database: Database, tmp_path: Path) -> None:
@@ -114,10 +130,18 @@ def test_export_and_policy_comparison(dev_database: Database, tmp_path: Path) ->
     env = {"OPKRAEVNING_DATABASE_URL": dev_database.url}
     result = runner.invoke(
         main,
-        ["remind", "--date", "2026-11-27", "--dry-run", "--compare-policy", str(cheaper),
-         "--export-dir", str(tmp_path / "lists")],
+        [
+            "remind",
+            "--date",
+            "2026-11-27",
+            "--dry-run",
+            "--compare-policy",
+            str(cheaper),
+            "--export-dir",
+            str(tmp_path / "lists"),
+        ],
         env=env,
-    )  # fmt: skip
+    )
     assert result.exit_code == 0, result.output
     assert re.search(r"^letters: \d+ -> \d+$", result.output, re.MULTILINE)
     assert re.search(r"reminder \(fee [\d.]+\) -> nothing", result.output)
@@ -212,9 +236,12 @@ def test_a_missed_installment_gets_an_approved_breach_letter_naming_it(
         assert claim is not None
         claim.status = "in_agreement"
         agreement = InstallmentAgreement(
-            debtor_id=claim.debtor_id, status="active", monthly_amount_ore=50_000,
-            first_due_on=date(2026, 10, 1), signed_at=datetime(2026, 9, 20, tzinfo=UTC),
-        )  # fmt: skip
+            debtor_id=claim.debtor_id,
+            status="active",
+            monthly_amount_ore=50_000,
+            first_due_on=date(2026, 10, 1),
+            signed_at=datetime(2026, 9, 20, tzinfo=UTC),
+        )
         session.add(agreement)
         session.flush()
         assert agreement.id is not None
@@ -229,8 +256,15 @@ def test_a_missed_installment_gets_an_approved_breach_letter_naming_it(
                 paid_on=date(2026, 10, 1),
             )
         )
-        session.add(Installment(agreement_id=agreement.id, number=2, due_on=date(2026, 11, 2),
-                                amount_ore=50_000, paid_ore=20_000))  # fmt: skip
+        session.add(
+            Installment(
+                agreement_id=agreement.id,
+                number=2,
+                due_on=date(2026, 11, 2),
+                amount_ore=50_000,
+                paid_ore=20_000,
+            )
+        )
         session.add(claim)
         session.commit()
         claim_id, debtor_id = claim.id, claim.debtor_id
@@ -242,10 +276,69 @@ def test_a_missed_installment_gets_an_approved_breach_letter_naming_it(
     with Session(dev_database.engine) as session:
         letter = session.scalars(
             select(OutboundLetter).where(
-                OutboundLetter.run_id == run_id, OutboundLetter.debtor_id == debtor_id,
+                OutboundLetter.run_id == run_id,
+                OutboundLetter.debtor_id == debtor_id,
                 OutboundLetter.kind == "breach_reminder",
             )
-        ).one()  # fmt: skip
+        ).one()
     assert letter.state == "approved" and letter.approved_by == "policy"  # strategy: automatic
     assert letter.template == "rykker_misligholdt"
     assert "2. november 2026" in letter.body and "Raten er på 300,00 kr." in letter.body
+
+
+def _stored_letters(database: Database) -> list[tuple[Any, ...]]:
+    from opkraevning.store.models import ReminderLetterClaim
+
+    with Session(database.engine) as session:
+        letters = session.scalars(select(ReminderLetter).order_by(ReminderLetter.id)).all()
+        links = session.scalars(select(ReminderLetterClaim)).all()
+        numbers: dict[int, list[tuple[str, int]]] = {}
+        for link in links:
+            numbers.setdefault(link.letter_id, []).append((link.claim_id, link.number))
+        return [
+            (
+                letter.debtor_id,
+                letter.kind,
+                letter.fee_ore,
+                letter.deadline,
+                letter.transfer_notice,
+                letter.legal_refs,
+                letter.trace,
+                letter.released_on,
+                sorted(numbers[letter.id or 0]),
+            )
+            for letter in letters
+        ]
+
+
+def test_worker_processes_record_exactly_what_one_process_records(
+    dev_database: Database, monkeypatch: Any
+) -> None:
+    import opkraevning.reminder_workers as workers
+
+    in_process, _ = remind(dev_database.engine, DAY, dry_run=True)
+    monkeypatch.setattr(workers, "CHUNK_SIZE", 40)  # 300 debtors: 8 chunks over 2 workers
+    parallel, run_id = remind(dev_database.engine, DAY, workers=2)
+    assert run_id is not None
+    assert parallel.document()["letters"] == in_process.document()["letters"]
+    assert parallel.counts() == in_process.counts()
+    stored = _stored_letters(dev_database)
+    assert len(stored) == len(in_process.letters)
+    expected = [
+        (
+            letter["debtor_id"],
+            letter["kind"],
+            int(Decimal(letter["fee_kr"]) * 100),
+            date.fromisoformat(letter["deadline"]),
+            letter["transfer_notice"],
+            letter["legal_refs"],
+            letter["rules"],
+            None,
+            sorted(letter["numbers"].items()),
+        )
+        for letter in in_process.letters
+    ]
+    assert stored == expected  # what the driver-level insert wrote reads back the same
+    with Session(dev_database.engine) as session:
+        created = session.scalars(select(ReminderLetter.created_at)).first()
+    assert created is not None and created.tzinfo is not None

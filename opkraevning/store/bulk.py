@@ -1,0 +1,44 @@
+"""Multi-row inserts through the database driver, for the reminder run's millions of rows.
+
+SQLAlchemy's per-row parameter processing costs more than the database's own work at
+that volume. These inserts take values already in the form the column stores: JSON as
+text, and dates and timestamps converted here the way the column types would
+(SQLite: ISO text, timestamps naive UTC; PostgreSQL: native). A test reads the rows
+back through the ORM to prove they are the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Table
+
+
+def to_db(value: Any, dialect: str) -> Any:
+    if dialect != "sqlite":
+        return value
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def insert_rows(
+    connection: Any, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """INSERT ``rows`` (tuples in ``columns`` order) with one driver-level executemany."""
+    if not rows:
+        return
+    dialect = connection.dialect.name
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(columns)
+    marks = ", ".join([marker] * len(columns))
+    sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
+    connection.exec_driver_sql(sql, [tuple(to_db(v, dialect) for v in row) for row in rows])
