@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import random
 import subprocess
@@ -54,6 +55,7 @@ from opkraevning.store.register_import import import_register
 from opkraevning.synthetic import write_register
 
 DAY = date(2026, 11, 27)
+WORKERS = 2  # OPKRAEVNING_REMIND_WORKERS, the default
 NOW = datetime(2026, 10, 1, tzinfo=UTC)
 
 
@@ -182,7 +184,11 @@ def main() -> None:
                                 payments=files.payments)  # fmt: skip
                 history = add_history(engine, files.claims, random.Random(3))
                 built = time.perf_counter() - started
-                env = {**os.environ, "OPKRAEVNING_DATABASE_URL": url}
+                env = {
+                    **os.environ,
+                    "OPKRAEVNING_DATABASE_URL": url,
+                    "OPKRAEVNING_REMIND_WORKERS": str(WORKERS),
+                }
                 begun = time.perf_counter()
                 process = subprocess.Popen(
                     [sys.executable, "-m", "opkraevning", "remind", "--date", DAY.isoformat(),
@@ -191,12 +197,27 @@ def main() -> None:
                 )  # fmt: skip
                 assert process.stdout is not None
                 printed = process.stdout.read().decode().strip().splitlines()
-                output = printed[-1] if printed else ""
+                output = next(
+                    (
+                        line
+                        for line in reversed(printed)
+                        if "open claims" in line or "recorded" in line or "run for" in line
+                    ),
+                    printed[-1] if printed else "",
+                )
+                memory = next(
+                    (json.loads(line) for line in printed if "peak RSS (MB)" in line), None
+                )
+                workers_mb = {}
+                if memory is not None:
+                    workers_mb = json.loads(memory["msg"].split("peak RSS (MB) ", 1)[1])
                 _, status, usage = os.wait4(process.pid, 0)
                 seconds = time.perf_counter() - begun
                 if os.waitstatus_to_exitcode(status) != 0:
                     raise SystemExit("\n".join(printed[-15:]))
                 per_claim = orm_loop(engine, args.sample)
+                worker_mb = workers_mb.get("largest_worker", 0)
+                total_mb = usage.ru_maxrss / 1024 + WORKERS * worker_mb
                 claims = files.claim_count
                 print(
                     f"{backend:<10} {claims:,} open claims, {files.debtor_count:,} debtors"
@@ -204,7 +225,9 @@ def main() -> None:
                     f" {history['agreements']:,} agreements, {history['holds']:,} holds;"
                     f" built in {built:.0f} s)\n"
                     f"           run {seconds:.1f} s = {claims / seconds:,.0f} claims/s,"
-                    f" peak RSS {usage.ru_maxrss / 1024:.0f} MB\n"
+                    f" peak RSS {usage.ru_maxrss / 1024:.0f} MB (recording process)"
+                    f"; largest worker {workers_mb.get('largest_worker', 0):.0f} MB;"
+                    f" all together at most {total_mb:.0f} MB\n"
                     f"           {output}\n"
                     f"           ORM loop over {args.sample:,} claims:"
                     f" {per_claim * 1000:.2f} ms/claim = {per_claim * claims:.0f} s for all,"
