@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 from opkraevning.assistant.bank_days import BankCalendar
@@ -44,6 +45,7 @@ REFS = {
 ACTIVE = ("open", "in_agreement")
 
 
+@lru_cache(maxsize=256)
 def ore(kr: Decimal) -> int:
     return int((kr * 100).to_integral_value(ROUND_HALF_UP))
 

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Table
+from sqlalchemy.types import TypeDecorator
 
 
 def to_db(value: Any, dialect: str) -> Any:
@@ -41,4 +42,34 @@ def insert_rows(
     names = ", ".join(columns)
     marks = ", ".join([marker] * len(columns))
     sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
-    connection.exec_driver_sql(sql, [tuple(to_db(v, dialect) for v in row) for row in rows])
+    # convert only the columns that hold dates, timestamps or booleans (judged by the
+    # column's type, so a None in the first row cannot hide one)
+    python_types = {name: _python_type(table, name) for name in columns}
+    convert = [
+        index
+        for index, name in enumerate(columns)
+        if dialect == "sqlite" and python_types[name] in (date, datetime, bool)
+    ]
+    if convert:
+        converted = []
+        seen: dict[Any, Any] = {}  # the same timestamp or date recurs in every row
+        for row in rows:
+            values = list(row)
+            for index in convert:
+                value = values[index]
+                if value not in seen:
+                    seen[value] = to_db(value, dialect)
+                values[index] = seen[value]
+            converted.append(tuple(values))
+        rows = converted
+    connection.exec_driver_sql(sql, list(rows))
+
+
+def _python_type(table: Table, name: str) -> type | None:
+    column_type = table.c[name].type
+    if isinstance(column_type, TypeDecorator):
+        column_type = column_type.impl_instance
+    try:
+        return column_type.python_type
+    except NotImplementedError:
+        return None

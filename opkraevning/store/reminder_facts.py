@@ -70,22 +70,28 @@ def debtor_chunks(connection: Connection, size: int = CHUNK) -> Iterator[list[st
 
 
 def load_facts(connection: Connection, debtor_ids: list[str]) -> dict[str, list[ClaimFact]]:
-    claim, payment = T["claim"], T["payment"]
+    """The facts of the given debtors (a chunk from :func:`debtor_chunks`, in id order).
+
+    Debtor-keyed tables are read by id range (first..last of the chunk: one index range
+    scan, and no SQL with thousands of bound values to build); rows of debtors between
+    them that are not in the chunk are skipped here.
+    """
+    claim, payment, debtor = T["claim"], T["payment"], T["debtor"]
+    wanted = set(debtor_ids)
+    low, high = min(debtor_ids), max(debtor_ids)
     paid: dict[str, int] = {
         claim_id: int(total)
         for claim_id, total in connection.execute(
             select(payment.c.claim_id, func.sum(payment.c.amount_ore))
             .join(claim, claim.c.id == payment.c.claim_id)
-            .where(claim.c.debtor_id.in_(debtor_ids))
+            .where(claim.c.debtor_id.between(low, high))
             .group_by(payment.c.claim_id)
         )
     }
     identity = {
         row.id: bool(row.cpr or row.cvr)
         for row in connection.execute(
-            select(T["debtor"].c.id, T["debtor"].c.cpr, T["debtor"].c.cvr).where(
-                T["debtor"].c.id.in_(debtor_ids)
-            )
+            select(debtor.c.id, debtor.c.cpr, debtor.c.cvr).where(debtor.c.id.between(low, high))
         )
     }
     lines: dict[str, dict[str, int]] = defaultdict(lambda: {"fee": 0, "interest": 0})
@@ -96,9 +102,11 @@ def load_facts(connection: Connection, debtor_ids: list[str]) -> dict[str, list[
                ("id", "debtor_id", "claim_type", "line", "parent_claim_id", "amount_ore",
                 "due_on", "status")]  # fmt: skip
     rows = connection.execute(
-        select(*columns).where(claim.c.debtor_id.in_(debtor_ids)).order_by(claim.c.id)
+        select(*columns).where(claim.c.debtor_id.between(low, high)).order_by(claim.c.id)
     ).all()
     for claim_id, debtor_id, claim_type, line, parent, amount, due_on, status in rows:
+        if debtor_id not in wanted:
+            continue
         if line != "principal":
             if status in ACTIVE:
                 lines[parent][line] += amount - paid.get(claim_id, 0)
@@ -146,8 +154,10 @@ def load_facts(connection: Connection, debtor_ids: list[str]) -> dict[str, list[
             )
         )
     hold = T["hold"]
-    for row in connection.execute(select(hold).where(hold.c.debtor_id.in_(debtor_ids))):
-        targets = [row.claim_id] if row.claim_id else [f.id for f in facts[row.debtor_id]]
+    for row in connection.execute(select(hold).where(hold.c.debtor_id.between(low, high))):
+        if row.debtor_id not in wanted:
+            continue
+        targets = [row.claim_id] if row.claim_id else [f.id for f in facts.get(row.debtor_id, [])]
         for claim_id in targets:
             if claim_id in by_id:
                 if row.released_at is None:
