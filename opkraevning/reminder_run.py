@@ -90,10 +90,23 @@ class RunOutcome:
 
     def add(self, part: RunOutcome, keep: bool) -> None:
         for name in LISTS:
+            counted = part.totals.get(name, 0)
             if keep:
                 getattr(self, name).extend(getattr(part, name))
             else:
-                self.totals[name] = self.totals.get(name, 0) + len(getattr(part, name))
+                counted += len(getattr(part, name))
+            if counted:
+                self.totals[name] = self.totals.get(name, 0) + counted
+
+    def slim(self) -> None:
+        """Keep only what recording needs (the lists become counts; a letter keeps its
+        JSON-ready trace in ``prepared``): less to send between processes."""
+        self.prepare()
+        for letter in self.letters:
+            del letter["rules"], letter["legal_refs"]
+        for name in ("transfers", "own_collection", "write_offs", "near_expiry", "holds"):
+            self.totals[name] = self.totals.get(name, 0) + len(getattr(self, name))
+            setattr(self, name, [])
 
 
 def debtor_outcome(
@@ -204,22 +217,36 @@ def release_letters(connection: Any, letter_ids: list[int], day: date, actor: st
     parents = {
         row.id: row
         for row in connection.execute(
-            select(CLAIM_TABLE.c.id, CLAIM_TABLE.c.debtor_id, CLAIM_TABLE.c.claim_type,
-                   CLAIM_TABLE.c.reference).where(CLAIM_TABLE.c.id.in_(list(first_claims.values())))
+            select(
+                CLAIM_TABLE.c.id,
+                CLAIM_TABLE.c.debtor_id,
+                CLAIM_TABLE.c.claim_type,
+                CLAIM_TABLE.c.reference,
+            ).where(CLAIM_TABLE.c.id.in_(list(first_claims.values())))
         )
-    }  # fmt: skip
+    }
     fees = []
     for row in letters:
         if row.fee_ore <= 0 or row.id not in first_claims:
             continue
         parent = parents[first_claims[row.id]]
         fees.append(
-            {"id": f"{parent.id}-G{row.id}", "debtor_id": parent.debtor_id,
-             "claim_type": parent.claim_type, "line": "fee", "parent_claim_id": parent.id,
-             "reference": parent.reference, "description": "Rykkergebyr",
-             "amount_ore": row.fee_ore, "issued_on": day, "due_on": row.deadline,
-             "status": "open", "created_at": now, "updated_at": now}
-        )  # fmt: skip
+            {
+                "id": f"{parent.id}-G{row.id}",
+                "debtor_id": parent.debtor_id,
+                "claim_type": parent.claim_type,
+                "line": "fee",
+                "parent_claim_id": parent.id,
+                "reference": parent.reference,
+                "description": "Rykkergebyr",
+                "amount_ore": row.fee_ore,
+                "issued_on": day,
+                "due_on": row.deadline,
+                "status": "open",
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
     if fees:
         connection.execute(insert(CLAIM_TABLE), fees)
     write_audit(
@@ -238,23 +265,34 @@ def _record_interest(connection: Any, items: list[dict[str, Any]], now: Any) -> 
     parents = {
         row.id: row
         for row in connection.execute(
-            select(CLAIM_TABLE.c.id, CLAIM_TABLE.c.debtor_id, CLAIM_TABLE.c.claim_type,
-                   CLAIM_TABLE.c.reference)
-            .where(CLAIM_TABLE.c.id.in_([item["claim_id"] for item in items]))
+            select(
+                CLAIM_TABLE.c.id,
+                CLAIM_TABLE.c.debtor_id,
+                CLAIM_TABLE.c.claim_type,
+                CLAIM_TABLE.c.reference,
+            ).where(CLAIM_TABLE.c.id.in_([item["claim_id"] for item in items]))
         )
-    }  # fmt: skip
+    }
     lines = []
     for item in items:
         parent = parents[item["claim_id"]]
         lines.append(
-            {"id": f"{parent.id}-R{item['to'].replace('-', '')}", "debtor_id": parent.debtor_id,
-             "claim_type": parent.claim_type, "line": "interest", "parent_claim_id": parent.id,
-             "reference": parent.reference, "description": _interest_text(item),
-             "amount_ore": int(Decimal(item["amount_kr"]) * 100),
-             "issued_on": date.fromisoformat(item["to"]),
-             "due_on": date.fromisoformat(item["to"]), "status": "open",
-             "created_at": now, "updated_at": now}
-        )  # fmt: skip
+            {
+                "id": f"{parent.id}-R{item['to'].replace('-', '')}",
+                "debtor_id": parent.debtor_id,
+                "claim_type": parent.claim_type,
+                "line": "interest",
+                "parent_claim_id": parent.id,
+                "reference": parent.reference,
+                "description": _interest_text(item),
+                "amount_ore": int(Decimal(item["amount_kr"]) * 100),
+                "issued_on": date.fromisoformat(item["to"]),
+                "due_on": date.fromisoformat(item["to"]),
+                "status": "open",
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
     connection.execute(insert(CLAIM_TABLE), lines)
 
 
@@ -303,9 +341,18 @@ def _reserve_letter_ids(connection: Any, count: int) -> list[int]:
 
 
 LETTER_COLUMNS = (
-    "id", "debtor_id", "run_id", "kind", "fee_ore", "deadline", "transfer_notice",
-    "policy_version", "legal_refs", "trace", "created_at",
-)  # fmt: skip
+    "id",
+    "debtor_id",
+    "run_id",
+    "kind",
+    "fee_ore",
+    "deadline",
+    "transfer_notice",
+    "policy_version",
+    "legal_refs",
+    "trace",
+    "created_at",
+)
 
 
 def _record_part(connection: Any, out: RunOutcome, run_id: int, policy: Policy, day: date) -> None:
@@ -322,12 +369,22 @@ def _record_part(connection: Any, out: RunOutcome, run_id: int, policy: Policy, 
             LETTER_TABLE,
             LETTER_COLUMNS,
             [
-                (letter_id, letter["debtor_id"], run_id, letter["kind"],
-                 int(Decimal(letter["fee_kr"]) * 100), date.fromisoformat(letter["deadline"]),
-                 bool(letter["transfer_notice"]), policy.version, refs, trace, now)
+                (
+                    letter_id,
+                    letter["debtor_id"],
+                    run_id,
+                    letter["kind"],
+                    int(Decimal(letter["fee_kr"]) * 100),
+                    date.fromisoformat(letter["deadline"]),
+                    bool(letter["transfer_notice"]),
+                    policy.version,
+                    refs,
+                    trace,
+                    now,
+                )
                 for letter_id, letter, (trace, refs) in zip(ids, batch, prepared, strict=True)
             ],
-        )  # fmt: skip
+        )
         insert_rows(
             connection,
             LETTER_CLAIM_TABLE,
@@ -391,7 +448,9 @@ def remind(
         run_id = _start_run(connection, policy, day)
         if run_id is None:
             return compute(engine, day, policy, collect, workers), None
-        for part in outcomes(engine, connection, day, policy, workers, prepare=True):
+        for part in outcomes(
+            engine, connection, day, policy, workers, prepare=True, slim=not collect
+        ):
             _record_part(connection, part, run_id, policy, day)
             out.add(part, collect)
         _finish_run(connection, run_id, out.counts())

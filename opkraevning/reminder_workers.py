@@ -28,7 +28,7 @@ _STATE: dict[str, Any] = {}
 CHUNK_SIZE = CHUNK  # debtors per chunk
 
 
-def _init(url: str, day: date, policy: Policy, prepare: bool) -> None:
+def _init(url: str, day: date, policy: Policy, prepare: bool, slim: bool) -> None:
     from opkraevning.store.db import make_engine
 
     _STATE.update(
@@ -37,6 +37,7 @@ def _init(url: str, day: date, policy: Policy, prepare: bool) -> None:
         policy=policy,
         calendar=BankCalendar(policy.calendar.extra_closing_days),
         prepare=prepare,
+        slim=slim,
     )
 
 
@@ -55,7 +56,9 @@ def compute_chunk(
 def _work(chunk: list[str]) -> Any:
     with _STATE["engine"].connect() as connection:
         part = compute_chunk(connection, chunk, _STATE["day"], _STATE["policy"], _STATE["calendar"])
-    if _STATE["prepare"]:
+    if _STATE["slim"]:
+        part.slim()  # only what recording needs travels back
+    elif _STATE["prepare"]:
         part.prepare()  # the JSON for recording is made here, on a worker's core
     return part
 
@@ -68,6 +71,7 @@ def outcomes(
     workers: int,
     size: int | None = None,
     prepare: bool = False,
+    slim: bool = False,
 ) -> Iterator[Any]:
     """The run's outcome chunk by chunk, in debtor order, computed by ``workers`` processes
     (in this process when ``workers`` ≤ 1 or the run has at most ``workers`` chunks)."""
@@ -79,7 +83,9 @@ def outcomes(
         return
     url = engine.url.render_as_string(hide_password=False)
     context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_init, initargs=(url, day, policy, prepare)) as pool:
+    with context.Pool(
+        workers, initializer=_init, initargs=(url, day, policy, prepare, slim)
+    ) as pool:
         yield from pool.imap(_work, chunks)
 
 
