@@ -273,27 +273,43 @@ def _record_interest(connection: Any, items: list[dict[str, Any]], now: Any) -> 
             ).where(CLAIM_TABLE.c.id.in_([item["claim_id"] for item in items]))
         )
     }
+    columns = (
+        "id",
+        "debtor_id",
+        "claim_type",
+        "line",
+        "parent_claim_id",
+        "reference",
+        "description",
+        "amount_ore",
+        "issued_on",
+        "due_on",
+        "status",
+        "created_at",
+        "updated_at",
+    )
     lines = []
     for item in items:
         parent = parents[item["claim_id"]]
+        posted = date.fromisoformat(item["to"])
         lines.append(
-            {
-                "id": f"{parent.id}-R{item['to'].replace('-', '')}",
-                "debtor_id": parent.debtor_id,
-                "claim_type": parent.claim_type,
-                "line": "interest",
-                "parent_claim_id": parent.id,
-                "reference": parent.reference,
-                "description": _interest_text(item),
-                "amount_ore": int(Decimal(item["amount_kr"]) * 100),
-                "issued_on": date.fromisoformat(item["to"]),
-                "due_on": date.fromisoformat(item["to"]),
-                "status": "open",
-                "created_at": now,
-                "updated_at": now,
-            }
+            (
+                f"{parent.id}-R{item['to'].replace('-', '')}",
+                parent.debtor_id,
+                parent.claim_type,
+                "interest",
+                parent.id,
+                parent.reference,
+                _interest_text(item),
+                int(Decimal(item["amount_kr"]) * 100),
+                posted,
+                posted,
+                "open",
+                now,
+                now,
+            )
         )
-    connection.execute(insert(CLAIM_TABLE), lines)
+    insert_rows(connection, CLAIM_TABLE, columns, lines)
 
 
 def _start_run(connection: Any, policy: Policy, day: date) -> int | None:

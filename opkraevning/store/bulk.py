@@ -1,4 +1,5 @@
-"""Multi-row inserts through the database driver, for the reminder run's millions of rows.
+"""Multi-row inserts through the database driver, for the reminder run's millions of rows
+(SQLite: one ``executemany``; PostgreSQL: ``COPY``).
 
 SQLAlchemy's per-row parameter processing costs more than the database's own work at
 that volume. These inserts take values already in the form the column stores: JSON as
@@ -38,6 +39,9 @@ def insert_rows(
     if not rows:
         return
     dialect = connection.dialect.name
+    if dialect == "postgresql":
+        _copy_rows(connection, table, columns, rows)
+        return
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     names = ", ".join(columns)
     marks = ", ".join([marker] * len(columns))
@@ -73,3 +77,15 @@ def _python_type(table: Table, name: str) -> type | None:
         return column_type.python_type
     except NotImplementedError:
         return None
+
+
+def _copy_rows(
+    connection: Any, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """PostgreSQL: COPY … FROM STDIN on the transaction's own connection (one round trip
+    for the lot instead of one per row)."""
+    dbapi = connection.connection.dbapi_connection
+    sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    with dbapi.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
 from opkraevning.assistant.reminder_rules import AgreementFact, ClaimFact, HoldFact, LetterFact
@@ -69,6 +71,14 @@ def debtor_chunks(connection: Connection, size: int = CHUNK) -> Iterator[list[st
         after = ids[-1]
 
 
+def one_of(connection: Connection, column: Any, values: list[str]) -> Any:
+    """``column IN (values)``; on PostgreSQL ``= ANY(array)``: one parameter instead of
+    thousands, so the driver does not parse a new query text for every chunk."""
+    if connection.dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(String), unique=True))
+    return column.in_(values)
+
+
 def load_facts(connection: Connection, debtor_ids: list[str]) -> dict[str, list[ClaimFact]]:
     """The facts of the given debtors (a chunk from :func:`debtor_chunks`, in id order).
 
@@ -79,14 +89,27 @@ def load_facts(connection: Connection, debtor_ids: list[str]) -> dict[str, list[
     claim, payment, debtor = T["claim"], T["payment"], T["debtor"]
     wanted = set(debtor_ids)
     low, high = min(debtor_ids), max(debtor_ids)
-    paid: dict[str, int] = {
-        claim_id: int(total)
-        for claim_id, total in connection.execute(
+    columns = [claim.c[name] for name in
+               ("id", "debtor_id", "claim_type", "line", "parent_claim_id", "amount_ore",
+                "due_on", "status")]  # fmt: skip
+    rows = connection.execute(
+        select(*columns).where(claim.c.debtor_id.between(low, high)).order_by(claim.c.id)
+    ).all()
+    if connection.dialect.name == "postgresql":
+        # by claim id through the payment index: a join on the debtor range is planned as
+        # a hash join over every payment, once per chunk
+        payments = select(payment.c.claim_id, func.sum(payment.c.amount_ore)).where(
+            one_of(connection, payment.c.claim_id, [row[0] for row in rows])
+        )
+    else:
+        payments = (
             select(payment.c.claim_id, func.sum(payment.c.amount_ore))
             .join(claim, claim.c.id == payment.c.claim_id)
             .where(claim.c.debtor_id.between(low, high))
-            .group_by(payment.c.claim_id)
         )
+    paid: dict[str, int] = {
+        claim_id: int(total)
+        for claim_id, total in connection.execute(payments.group_by(payment.c.claim_id))
     }
     identity = {
         row.id: bool(row.cpr or row.cvr)
@@ -98,12 +121,6 @@ def load_facts(connection: Connection, debtor_ids: list[str]) -> dict[str, list[
     fee_ids: dict[str, list[str]] = defaultdict(list)
     posted_until: dict[str, date] = {}
     facts: dict[str, list[ClaimFact]] = defaultdict(list)
-    columns = [claim.c[name] for name in
-               ("id", "debtor_id", "claim_type", "line", "parent_claim_id", "amount_ore",
-                "due_on", "status")]  # fmt: skip
-    rows = connection.execute(
-        select(*columns).where(claim.c.debtor_id.between(low, high)).order_by(claim.c.id)
-    ).all()
     for claim_id, debtor_id, claim_type, line, parent, amount, due_on, status in rows:
         if debtor_id not in wanted:
             continue
@@ -141,7 +158,7 @@ def load_facts(connection: Connection, debtor_ids: list[str]) -> dict[str, list[
             letter.c.kind,
         )
         .join(letter, letter.c.id == letter_claim.c.letter_id)
-        .where(letter_claim.c.claim_id.in_(ids), letter.c.released_on.is_not(None))
+        .where(one_of(connection, letter_claim.c.claim_id, ids), letter.c.released_on.is_not(None))
     ):
         by_id[row.claim_id].letters.append(
             LetterFact(
@@ -168,7 +185,7 @@ def load_facts(connection: Connection, debtor_ids: list[str]) -> dict[str, list[
     # Two index look-ups, no join: with thousands of ids in the IN list SQLite planned
     # the join from the agreements' status index and took seconds per chunk.
     pairs = connection.execute(
-        select(link.c.claim_id, link.c.agreement_id).where(link.c.claim_id.in_(ids))
+        select(link.c.claim_id, link.c.agreement_id).where(one_of(connection, link.c.claim_id, ids))
     ).all()
     agreements = (
         {
