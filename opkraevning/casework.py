@@ -396,6 +396,29 @@ def assign_debtor(
     draft_stage(session, message, reading, today, policy_path)
 
 
+def record_udlaeg(session: Session, claim_id: str, day: date, actor: str, note: str = "") -> Claim:
+    """The pantefoged levied udlæg for the claim on ``day`` (forældelsesloven § 18, stk. 2):
+    forældelse runs from then."""
+    claim = session.get(Claim, claim_id, with_for_update=True)
+    if claim is None:
+        raise CaseworkError("Kravet findes ikke.")
+    if claim.udlaeg_on is not None and claim.udlaeg_on >= day:
+        raise CaseworkError("Der er allerede registreret et udlæg samme dag eller senere.")
+    claim.udlaeg_on = day
+    claim.updated_at = utcnow()
+    session.add(claim)
+    record(
+        session,
+        actor,
+        "claim.udlaeg_recorded",
+        "claim",
+        claim_id,
+        {"udlaeg_on": day.isoformat()},
+        reason=note or None,
+    )
+    return claim
+
+
 def view_cpr(session: Session, debtor_id: str, actor: str) -> str | None:
     """The full CPR number; seeing it is itself logged."""
     debtor = session.get(Debtor, debtor_id)

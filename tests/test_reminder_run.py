@@ -342,3 +342,27 @@ def test_worker_processes_record_exactly_what_one_process_records(
     with Session(dev_database.engine) as session:
         created = session.scalars(select(ReminderLetter.created_at)).first()
     assert created is not None and created.tzinfo is not None
+
+
+def test_a_recorded_udlaeg_restarts_foraeldelse_and_survives_a_reimport(
+    dev_database: Database, dev_register: Path
+) -> None:
+    from opkraevning.casework import record_udlaeg
+    from opkraevning.store.db import session_scope
+    from opkraevning.store.register_import import import_register
+
+    with session_scope(dev_database.engine) as session:
+        claim = session.scalars(select(Claim).where(Claim.status == "open")).first()
+        assert claim is not None
+        expired = claim.id
+        claim.due_on = date(2021, 1, 4)  # forældet since 4 January 2024
+    before, _ = remind(dev_database.engine, DAY, dry_run=True)
+    assert expired in {item["claim_id"] for item in before.write_offs}
+    with session_scope(dev_database.engine) as session:
+        record_udlaeg(session, expired, date(2026, 3, 2), "pantefoged")
+    after, _ = remind(dev_database.engine, DAY, dry_run=True)
+    assert expired not in {item["claim_id"] for item in after.write_offs}
+    assert len(after.write_offs) == len(before.write_offs) - 1
+    import_register(dev_database.engine, claims=dev_register / "claims.csv")  # keeps udlæg
+    with Session(dev_database.engine) as session:
+        assert session.get(Claim, expired).udlaeg_on == date(2026, 3, 2)  # type: ignore[union-attr]

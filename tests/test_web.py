@@ -439,3 +439,17 @@ def test_cpr_in_the_citizens_text_is_masked_and_the_original_view_is_logged(
     raw = client.get(f"/sag/{message_id}/original")
     assert "010465-0804" in raw.text
     assert [e.actor for e in _audit(dev_database, "inbound_message.raw.viewed")] == ["karin"]
+
+
+def test_recording_an_udlaeg_needs_csrf_and_is_audited(dev_database: Database) -> None:
+    _users(dev_database)
+    client = _client(dev_database)
+    csrf = _login(client)
+    body = {"day": "2026-11-20", "note": "udlæg i bil"}
+    assert client.post("/api/krav/C11000220/udlaeg", json=body).status_code == 403
+    done = client.post("/api/krav/C11000220/udlaeg", json=body, headers={"X-CSRF-Token": csrf})
+    assert done.json() == {"claim_id": "C11000220", "udlaeg_on": "2026-11-20"}
+    again = client.post("/api/krav/C11000220/udlaeg", json=body, headers={"X-CSRF-Token": csrf})
+    assert again.status_code == 409
+    assert [e.actor for e in _audit(dev_database, "claim.udlaeg_recorded")] == ["karin"]
+    assert "udlæg 20. november 2026" in client.get("/skyldner/D1100022").text

@@ -131,6 +131,9 @@ class Claim(SQLModel, table=True):
     issued_on: date
     due_on: date
     status: str = Field(max_length=16, index=True)
+    # the municipality's pantefoged levied udlæg (forældelsesloven § 18, stk. 2): recorded by
+    # a caseworker; it restarts forældelse
+    udlaeg_on: date | None = None
     created_at: datetime = _created()
     updated_at: datetime = _created()
 

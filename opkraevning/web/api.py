@@ -65,6 +65,11 @@ class HoldRequest(BaseModel):
     note: str = Field(default="", max_length=2000)
 
 
+class Udlaeg(BaseModel):
+    day: date
+    note: str = Field(default="", max_length=2000)
+
+
 class BatchApproval(BaseModel):
     letter_ids: list[int] | None = None
 
@@ -291,6 +296,14 @@ def api_router() -> APIRouter:
             )
         )
         return {"holds": [h.id for h in holds]}
+
+    @router.post("/krav/{claim_id}/udlaeg")
+    def udlaeg(claim_id: str, body: Udlaeg, user: ApiWriter, db: Db) -> dict[str, str]:
+        """Record the pantefoged's udlæg: forældelse runs from that day."""
+        claim = _act(
+            lambda: casework.record_udlaeg(db, claim_id, body.day, user.username, body.note)
+        )
+        return {"claim_id": claim.id, "udlaeg_on": body.day.isoformat()}
 
     @router.get("/rykkerkoersler")
     def runs(user: ApiUser, db: Db) -> list[dict[str, Any]]:

@@ -313,6 +313,22 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
         _act(lambda: casework.hold_claims(db, debtor_id, claims, reason, user.username, end, note))
         return back(_safe_next(tilbage or f"/skyldner/{debtor_id}"), "pause")
 
+    @router.post("/krav/{claim_id}/udlaeg")
+    def udlaeg(
+        claim_id: str,
+        user: PageUser,
+        db: Db,
+        day: Annotated[str, Form()],
+        tilbage: Annotated[str, Form()] = "",
+        csrf_token: Annotated[str, Form()] = "",
+    ) -> Response:
+        require_csrf(user, csrf_token)
+        when = _date_or_none(day)
+        if when is None:
+            raise HTTPException(422, "Skriv datoen for udlægget.")
+        _act(lambda: casework.record_udlaeg(db, claim_id, when, user.username))
+        return back(_safe_next(tilbage or "/skyldnere"), "udlaeg")
+
     # -- Rykkerkørsel ----------------------------------------------------------------
 
     @router.get("/rykkerkoersel", response_class=HTMLResponse)
