@@ -419,6 +419,75 @@ def record_udlaeg(session: Session, claim_id: str, day: date, actor: str, note: 
     return claim
 
 
+def activate_agreement(
+    session: Session, agreement_id: int, actor: str, policy_path: Path | None = None
+) -> OutboundLetter:
+    """The citizen said yes to a proposed agreement: it becomes active, its claims are in
+    agreement, and a confirmation letter with the schedule is drafted for review."""
+    from opkraevning.assistant.installments import ScheduledInstallment
+    from opkraevning.assistant.letter_context import claim_row
+    from opkraevning.assistant.policy import policy_for
+    from opkraevning.assistant.run_letters import render_agreement
+    from opkraevning.pipeline import local_today
+    from opkraevning.store.register_lookup import SqlRegister
+
+    agreement = session.get(InstallmentAgreement, agreement_id, with_for_update=True)
+    if agreement is None:
+        raise CaseworkError("Aftalen findes ikke.")
+    if agreement.status != AgreementStatus.PROPOSED.value:
+        raise CaseworkError(f"Aftalen er {agreement.status}, ikke foreslået.")
+    claim_ids = list(
+        session.exec(
+            select(AgreementClaim.claim_id).where(AgreementClaim.agreement_id == agreement_id)
+        ).all()
+    )
+    installments = session.exec(
+        select(Installment)
+        .where(Installment.agreement_id == agreement_id)
+        .order_by(col(Installment.number))
+    ).all()
+    agreement.status = AgreementStatus.ACTIVE.value
+    session.add(agreement)
+    session.execute(
+        update(Claim)
+        .where(col(Claim.id).in_(claim_ids), col(Claim.status) == ClaimStatus.OPEN.value)
+        .values(status=ClaimStatus.IN_AGREEMENT.value, updated_at=utcnow())
+    )
+    register = SqlRegister(session)
+    debtor = register.debtor(agreement.debtor_id)
+    assert debtor is not None
+    rows = [claim_row(c) for c in register.claims_of(agreement.debtor_id) if c.id in claim_ids]
+    schedule = [
+        ScheduledInstallment(item.number, item.due_on, item.amount_ore, 0) for item in installments
+    ]
+    policy = policy_for(local_today(), policy_path)
+    rendered = render_agreement(debtor, rows, schedule, policy)
+    letter = OutboundLetter(
+        debtor_id=agreement.debtor_id,
+        kind="agreement_confirmation",
+        state=LetterState.NEEDS_REVIEW.value,
+        channel="digital_post" if (debtor.cpr or debtor.cvr) else "print",
+        subject=rendered.subject,
+        body=rendered.text,
+        template=rendered.template,
+        template_version=rendered.template_version,
+        policy_version=policy.version,
+        legal_refs=rendered.legal_refs,
+        trace={"agreement_id": agreement_id},
+    )
+    session.add(letter)
+    session.flush()
+    record(
+        session,
+        actor,
+        "agreement.activated",
+        "installment_agreement",
+        str(agreement_id),
+        {"claims": claim_ids, "letter_id": letter.id},
+    )
+    return letter
+
+
 def view_cpr(session: Session, debtor_id: str, actor: str) -> str | None:
     """The full CPR number; seeing it is itself logged."""
     debtor = session.get(Debtor, debtor_id)

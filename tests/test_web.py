@@ -453,3 +453,35 @@ def test_recording_an_udlaeg_needs_csrf_and_is_audited(dev_database: Database) -
     assert again.status_code == 409
     assert [e.actor for e in _audit(dev_database, "claim.udlaeg_recorded")] == ["karin"]
     assert "udlæg 20. november 2026" in client.get("/skyldner/D1100022").text
+
+
+def test_a_counter_proposal_becomes_an_agreement_when_the_citizen_says_yes(
+    dev_database: Database,
+) -> None:
+    mail = EmailMessage()
+    mail["From"] = "Karla Frederiksen <kfrederiksen@gmail.com>"
+    mail["To"] = OURS[0]
+    mail["Subject"] = "Afdrag 2025-376465"
+    mail.set_content("Hej. Kan jeg betale 100 kr. om måneden på faktura 2025-376465?")
+    message_id = _ingest(dev_database, mail.as_bytes())
+    reply = _reply(dev_database, message_id)
+    assert reply.trace is not None and reply.trace["situation"] == "installment_counter"
+    _users(dev_database)
+    client = _client(dev_database)
+    csrf = _login(client)
+    headers = {"X-CSRF-Token": csrf}
+    assert client.post(f"/api/breve/{reply.id}/godkend", json={}, headers=headers).is_success
+    with Session(dev_database.engine) as session:
+        agreement = session.scalars(select(InstallmentAgreement)).one()
+        assert agreement.status == "proposed"
+        assert session.get(Claim, "C11000220").status == "open"  # type: ignore[union-attr]
+    letter = client.post(f"/api/aftaler/{agreement.id}/aktiver", headers=headers).json()
+    assert letter["kind"] == "agreement_confirmation" and letter["state"] == "needs_review"
+    assert letter["subject"] == "Din aftale om afdrag" and "1. rate:" in letter["body"]
+    assert "foraeldelsesloven-5" in letter["legal_refs"]
+    assert client.post(f"/api/aftaler/{agreement.id}/aktiver", headers=headers).status_code == 409
+    with Session(dev_database.engine) as session:
+        assert session.get(Claim, "C11000220").status == "in_agreement"  # type: ignore[union-attr]
+    outbox = client.get("/udbakke").text
+    assert "Venter på godkendelse" in outbox and "Din aftale om afdrag" in outbox
+    assert client.post(f"/api/breve/{letter['id']}/godkend", json={}, headers=headers).is_success

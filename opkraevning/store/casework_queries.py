@@ -275,6 +275,23 @@ def outbox(
     return list(rows), counts
 
 
+def standalone_drafts(session: Session, limit: int = 200) -> list[OutboundLetter]:
+    """Letters waiting for approval that belong to neither a message nor a run (e.g. the
+    confirmation of an agreement a caseworker activated): reviewed in Udbakke."""
+    return list(
+        session.exec(
+            select(OutboundLetter)
+            .where(
+                OutboundLetter.state == LetterState.NEEDS_REVIEW.value,
+                col(OutboundLetter.inbound_message_id).is_(None),
+                col(OutboundLetter.run_id).is_(None),
+            )
+            .order_by(col(OutboundLetter.id))
+            .limit(limit)
+        ).all()
+    )
+
+
 def runs(session: Session, limit: int = 20) -> list[ScheduledRun]:
     return list(
         session.exec(

@@ -305,6 +305,16 @@ def api_router() -> APIRouter:
         )
         return {"claim_id": claim.id, "udlaeg_on": body.day.isoformat()}
 
+    @router.post("/aftaler/{agreement_id}/aktiver")
+    def activate(request: Request, agreement_id: int, user: ApiWriter, db: Db) -> dict[str, Any]:
+        """The citizen accepted a proposed agreement: activate it and draft the confirmation."""
+        letter = _act(
+            lambda: casework.activate_agreement(
+                db, agreement_id, user.username, request.app.state.settings.policy_file
+            )
+        )
+        return q.jsonable_letter(letter)
+
     @router.get("/rykkerkoersler")
     def runs(user: ApiUser, db: Db) -> list[dict[str, Any]]:
         return [

@@ -70,6 +70,7 @@ LETTER_KINDS = {
     "reply_notice": "mail om svar i Digital Post",
     "reminder": "rykker",
     "breach_reminder": "rykker, misligholdt aftale",
+    "agreement_confirmation": "bekræftelse af aftale",
 }
 CLAIM_STATUSES = {
     "open": "åben",
@@ -313,6 +314,20 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
         _act(lambda: casework.hold_claims(db, debtor_id, claims, reason, user.username, end, note))
         return back(_safe_next(tilbage or f"/skyldner/{debtor_id}"), "pause")
 
+    @router.post("/aftale/{agreement_id}/aktiver")
+    def activate(
+        request: Request,
+        agreement_id: int,
+        user: PageUser,
+        db: Db,
+        tilbage: Annotated[str, Form()] = "",
+        csrf_token: Annotated[str, Form()] = "",
+    ) -> Response:
+        require_csrf(user, csrf_token)
+        policy = request.app.state.settings.policy_file
+        _act(lambda: casework.activate_agreement(db, agreement_id, user.username, policy))
+        return back(_safe_next(tilbage or "/indbakke"), "aftale-aktiv")
+
     @router.post("/krav/{claim_id}/udlaeg")
     def udlaeg(
         claim_id: str,
@@ -464,6 +479,7 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
                 "counts": counts,
                 "tilstand": tilstand,
                 "besked": besked,
+                "drafts": q.standalone_drafts(db),
             },
         )
 
