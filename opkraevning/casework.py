@@ -488,6 +488,74 @@ def activate_agreement(
     return letter
 
 
+def mark_transferred(
+    session: Session, claim_ids: list[str], actor: str, policy_path: Path | None = None
+) -> list[OutboundLetter]:
+    """The claims were handed to Gældsstyrelsen (the export is uploaded there by a person):
+    they and their fee and interest lines become ``transferred``, and each debtor gets a
+    drafted notice of transfer for review."""
+    from opkraevning.assistant.letter_context import claim_row
+    from opkraevning.assistant.policy import policy_for
+    from opkraevning.assistant.run_letters import render_transfer_notice
+    from opkraevning.pipeline import local_today
+    from opkraevning.store.register_lookup import SqlRegister
+
+    if not claim_ids:
+        raise CaseworkError("Vælg de krav, der er sendt til Gældsstyrelsen.")
+    claims = session.exec(select(Claim).where(col(Claim.id).in_(claim_ids)).with_for_update()).all()
+    found = {claim.id: claim for claim in claims}
+    for claim_id in claim_ids:
+        claim = found.get(claim_id)
+        if claim is None or claim.line != "principal":
+            raise CaseworkError(f"{claim_id} er ikke et hovedkrav.")
+        if claim.status not in (ClaimStatus.OPEN.value, ClaimStatus.IN_AGREEMENT.value):
+            raise CaseworkError(f"{claim_id} er {claim.status} og kan ikke sendes.")
+    now = utcnow()
+    session.execute(
+        update(Claim)
+        .where(
+            (col(Claim.id).in_(claim_ids)) | (col(Claim.parent_claim_id).in_(claim_ids)),
+            col(Claim.status).in_((ClaimStatus.OPEN.value, ClaimStatus.IN_AGREEMENT.value)),
+        )
+        .values(status=ClaimStatus.TRANSFERRED.value, updated_at=now)
+    )
+    day = local_today()
+    policy = policy_for(day, policy_path)
+    register = SqlRegister(session)
+    letters = []
+    for debtor_id in sorted({found[claim_id].debtor_id for claim_id in claim_ids}):
+        debtor = register.debtor(debtor_id)
+        assert debtor is not None
+        mine = [c for c in register.claims_of(debtor_id) if c.id in found]
+        rendered = render_transfer_notice(debtor, [claim_row(c) for c in mine], day, policy)
+        letter = OutboundLetter(
+            debtor_id=debtor_id,
+            kind="transfer_notice",
+            state=LetterState.NEEDS_REVIEW.value,
+            channel="digital_post" if (debtor.cpr or debtor.cvr) else "print",
+            subject=rendered.subject,
+            body=rendered.text,
+            template=rendered.template,
+            template_version=rendered.template_version,
+            policy_version=policy.version,
+            legal_refs=rendered.legal_refs,
+            trace={"claim_ids": [c.id for c in mine]},
+        )
+        session.add(letter)
+        letters.append(letter)
+    session.flush()
+    for claim_id in claim_ids:
+        record(
+            session,
+            actor,
+            "claim.transferred",
+            "claim",
+            claim_id,
+            {"debtor_id": found[claim_id].debtor_id},
+        )
+    return letters
+
+
 def view_cpr(session: Session, debtor_id: str, actor: str) -> str | None:
     """The full CPR number; seeing it is itself logged."""
     debtor = session.get(Debtor, debtor_id)

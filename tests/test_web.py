@@ -485,3 +485,36 @@ def test_a_counter_proposal_becomes_an_agreement_when_the_citizen_says_yes(
     outbox = client.get("/udbakke").text
     assert "Venter på godkendelse" in outbox and "Din aftale om afdrag" in outbox
     assert client.post(f"/api/breve/{letter['id']}/godkend", json={}, headers=headers).is_success
+
+
+def test_marking_claims_as_transferred_moves_their_lines_and_drafts_the_notice(
+    dev_database: Database,
+) -> None:
+    from sqlalchemy import update
+
+    remind(dev_database.engine, date(2026, 11, 27))
+    with session_scope(dev_database.engine) as session:
+        session.execute(update(ReminderLetter).values(released_on=date(2026, 11, 27)))
+    later, _ = remind(dev_database.engine, date(2026, 12, 15), dry_run=True)
+    chosen = [item["claim_id"] for item in later.transfers[:3]]
+    assert len(chosen) == 3
+    _users(dev_database)
+    client = _client(dev_database)
+    csrf = _login(client)
+    headers = {"X-CSRF-Token": csrf}
+    assert client.post("/api/overdragelser", json={"claim_ids": chosen}).status_code == 403
+    notices = client.post("/api/overdragelser", json={"claim_ids": chosen}, headers=headers)
+    assert notices.status_code == 200, notices.text
+    letters = notices.json()
+    assert {x["kind"] for x in letters} == {"transfer_notice"}
+    assert all("Gældsstyrelsen" in x["body"] and "gil-3" in x["legal_refs"] for x in letters)
+    with Session(dev_database.engine) as session:
+        statuses = {c.status for c in session.scalars(select(Claim).where(Claim.id.in_(chosen)))}
+        lines = session.scalars(select(Claim).where(Claim.parent_claim_id.in_(chosen))).all()
+    assert statuses == {"transferred"}
+    assert all(line.status in ("transferred", "paid", "written_off") for line in lines)
+    again = client.post("/api/overdragelser", json={"claim_ids": chosen}, headers=headers)
+    assert again.status_code == 409
+    assert len(_audit(dev_database, "claim.transferred")) == 3
+    after, _ = remind(dev_database.engine, date(2026, 12, 15), dry_run=True)
+    assert not set(chosen) & {item["claim_id"] for item in after.transfers}

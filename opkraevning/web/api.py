@@ -70,6 +70,10 @@ class Udlaeg(BaseModel):
     note: str = Field(default="", max_length=2000)
 
 
+class Transfer(BaseModel):
+    claim_ids: list[str] = Field(min_length=1, max_length=10_000)
+
+
 class BatchApproval(BaseModel):
     letter_ids: list[int] | None = None
 
@@ -314,6 +318,21 @@ def api_router() -> APIRouter:
             )
         )
         return q.jsonable_letter(letter)
+
+    @router.post("/overdragelser")
+    def transferred(
+        request: Request, transfer: Transfer, user: ApiWriter, db: Db
+    ) -> list[dict[str, Any]]:
+        """Mark claims as handed to Gældsstyrelsen; returns the drafted notices."""
+        from opkraevning.web.run_lists import forget
+
+        letters = _act(
+            lambda: casework.mark_transferred(
+                db, transfer.claim_ids, user.username, request.app.state.settings.policy_file
+            )
+        )
+        forget()
+        return [q.jsonable_letter(letter) for letter in letters]
 
     @router.get("/rykkerkoersler")
     def runs(user: ApiUser, db: Db) -> list[dict[str, Any]]:

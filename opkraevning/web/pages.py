@@ -27,7 +27,7 @@ from opkraevning.web.auth import (
     create_user,
     open_session,
 )
-from opkraevning.web.run_lists import run_lists
+from opkraevning.web.run_lists import forget, run_lists
 from opkraevning.web.security import (
     LOGIN_COOKIE,
     SESSION_COOKIE,
@@ -71,6 +71,7 @@ LETTER_KINDS = {
     "reminder": "rykker",
     "breach_reminder": "rykker, misligholdt aftale",
     "agreement_confirmation": "bekræftelse af aftale",
+    "transfer_notice": "meddelelse om overdragelse",
 }
 CLAIM_STATUSES = {
     "open": "åben",
@@ -384,6 +385,17 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
                 "politik": politik,
             },
         )
+
+    @router.post("/rykkerkoersel/{run_id}/overdrag")
+    async def transfer(request: Request, run_id: int, user: PageUser) -> Response:
+        form = await request.form()
+        require_csrf(user, str(form.get("csrf_token") or ""))
+        chosen = [str(value) for value in form.getlist("claim_id")]
+        policy = request.app.state.settings.policy_file
+        with session_scope(request.app.state.engine) as db:
+            letters = _act(lambda: casework.mark_transferred(db, chosen, user.username, policy))
+        forget()
+        return back(f"/rykkerkoersel/{run_id}", f"{len(chosen)}-krav-sendt-{len(letters)}-breve")
 
     @router.post("/rykkerkoersel/{run_id}/godkend")
     async def approve_batch(request: Request, run_id: int, user: PageUser) -> Response:

@@ -49,6 +49,12 @@ def _outcome(engine: Engine, day: date, policy_path: Path | None) -> Any:
     return outcome
 
 
+def forget() -> None:
+    """Drop the kept lists (after claims changed, e.g. marked as transferred)."""
+    with _lock:
+        _cache.clear()
+
+
 def run_lists(
     engine: Engine, day: date, policy_path: Path | None, other_policy: str | None = None
 ) -> RunLists:
