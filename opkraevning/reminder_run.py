@@ -73,10 +73,14 @@ class RunOutcome:
     # per letter, its trace and legal references as JSON text, made by the process that
     # computed the chunk (recording only; never part of the outcome document)
     prepared: list[tuple[str, str]] = field(default_factory=list, repr=False)
+    # only count the lists nobody records (transfers, own collection, write-offs, near
+    # expiry, holds): a run recorded without --json never looks at them
+    count_only: bool = field(default=False, repr=False)
 
     def document(self) -> dict[str, Any]:
         """The outcome as the stable JSON document (``remind --json``)."""
-        return {key: value for key, value in self.__dict__.items() if key != "prepared"}
+        hidden = ("prepared", "count_only")
+        return {key: value for key, value in self.__dict__.items() if key not in hidden}
 
     def prepare(self) -> None:
         self.prepared = [
@@ -113,9 +117,17 @@ def debtor_outcome(
     claims: list[ClaimFact], day: date, policy: Policy, calendar: BankCalendar, out: RunOutcome
 ) -> None:
     steps = [(claim, step_for_claim(claim, day, policy, calendar)) for claim in claims]
+    counting = out.count_only
     for claim, step in steps:
         total = claim.remaining_ore + claim.unpaid_fees_ore + claim.unpaid_interest_ore
-        if step.action == "hold":
+        if step.action in ("hold", "transfer", "own_collection") and counting:
+            name = (
+                "holds"
+                if step.action == "hold"
+                else ("transfers" if step.action == "transfer" else "own_collection")
+            )
+            out.totals[name] = out.totals.get(name, 0) + 1
+        elif step.action == "hold":
             out.holds.append({"claim_id": claim.id, "reason": step.reason})
         elif step.action == "transfer":
             out.transfers.append(
@@ -133,19 +145,25 @@ def debtor_outcome(
             )
         expires, basis = expiry_date(claim, policy, calendar)
         if expires <= day:
-            out.write_offs.append(
-                {
-                    "claim_id": claim.id,
-                    "expired_on": expires.isoformat(),
-                    "basis": basis,
-                    "amount_kr": kr(claim.remaining_ore),
-                    "legal_refs": [REFS["foraeldelse"]],
-                }
-            )
+            if counting:
+                out.totals["write_offs"] = out.totals.get("write_offs", 0) + 1
+            else:
+                out.write_offs.append(
+                    {
+                        "claim_id": claim.id,
+                        "expired_on": expires.isoformat(),
+                        "basis": basis,
+                        "amount_kr": kr(claim.remaining_ore),
+                        "legal_refs": [REFS["foraeldelse"]],
+                    }
+                )
         elif (expires - day).days <= policy.foraeldelse.near_expiry_days:
-            out.near_expiry.append(
-                {"claim_id": claim.id, "expires_on": expires.isoformat(), "basis": basis}
-            )
+            if counting:
+                out.totals["near_expiry"] = out.totals.get("near_expiry", 0) + 1
+            else:
+                out.near_expiry.append(
+                    {"claim_id": claim.id, "expires_on": expires.isoformat(), "basis": basis}
+                )
         posting = interest_due(claim, day, policy)
         if posting is not None:
             start, end, rate, amount = posting

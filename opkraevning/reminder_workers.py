@@ -42,11 +42,16 @@ def _init(url: str, day: date, policy: Policy, prepare: bool, slim: bool) -> Non
 
 
 def compute_chunk(
-    connection: Any, chunk: list[str], day: date, policy: Policy, calendar: BankCalendar
+    connection: Any,
+    chunk: list[str],
+    day: date,
+    policy: Policy,
+    calendar: BankCalendar,
+    count_only: bool = False,
 ) -> Any:
     from opkraevning.reminder_run import RunOutcome, debtor_outcome
 
-    part = RunOutcome(day.isoformat(), policy.version)
+    part = RunOutcome(day.isoformat(), policy.version, count_only=count_only)
     for claims in load_facts(connection, chunk).values():
         if claims:
             debtor_outcome(claims, day, policy, calendar, part)

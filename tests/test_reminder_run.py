@@ -366,3 +366,19 @@ def test_a_recorded_udlaeg_restarts_foraeldelse_and_survives_a_reimport(
     import_register(dev_database.engine, claims=dev_register / "claims.csv")  # keeps udlæg
     with Session(dev_database.engine) as session:
         assert session.get(Claim, expired).udlaeg_on == date(2026, 3, 2)  # type: ignore[union-attr]
+
+
+def test_a_recorded_run_that_only_counts_counts_what_a_full_run_lists(
+    dev_database: Database, monkeypatch: Any
+) -> None:
+    import opkraevning.reminder_workers as workers
+
+    full, _ = remind(dev_database.engine, DAY, dry_run=True)
+    monkeypatch.setattr(workers, "CHUNK_SIZE", 40)
+    counted, run_id = remind(dev_database.engine, DAY, workers=2, collect=False)
+    assert run_id is not None
+    assert counted.counts() == full.counts()
+    assert counted.transfers == [] and counted.holds == []  # only counts came back
+    with Session(dev_database.engine) as session:
+        run = session.get(ScheduledRun, run_id)
+        assert run is not None and run.summary == full.counts()
