@@ -8,7 +8,7 @@ log with who, what and why. The web pages and the JSON API call these same funct
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -567,7 +567,3 @@ def view_cpr(session: Session, debtor_id: str, actor: str) -> str | None:
 
 def log_view(session: Session, actor: str, entity_type: str, entity_id: str) -> None:
     record(session, actor, f"{entity_type}.viewed", entity_type, entity_id)
-
-
-def at_local(moment: datetime | None) -> str:
-    return moment.isoformat(timespec="minutes") if moment else ""

@@ -154,7 +154,3 @@ def session_user(
 def close_session(session: Session, token: str | None) -> None:
     if token:
         session.execute(delete(WebSession).where(col(WebSession.token_hash) == token_hash(token)))
-
-
-def csrf_ok(web: WebSession, given: str | None) -> bool:
-    return bool(given) and secrets.compare_digest(web.csrf_token, given or "")

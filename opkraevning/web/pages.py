@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
@@ -600,6 +599,3 @@ def _date_or_none(value: str) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         raise HTTPException(422, "Datoen skal skrives som ÅÅÅÅ-MM-DD.") from None
-
-
-TEMPLATES_DIR = Path(__file__).parent / "templates"
