@@ -84,13 +84,6 @@ class NewUser(BaseModel):
     role: str
 
 
-def _act(action: Any) -> Any:
-    try:
-        return action()
-    except casework.CaseworkError as exc:
-        raise HTTPException(409, str(exc)) from None
-
-
 def api_router() -> APIRouter:
     router = APIRouter(prefix="/api", tags=["api"])
 
@@ -178,43 +171,39 @@ def api_router() -> APIRouter:
     ) -> dict[str, Any]:
         from opkraevning.pipeline import local_today
 
-        _act(
-            lambda: casework.assign_debtor(
-                db,
-                message_id,
-                choice.debtor_id,
-                user.username,
-                local_today(),
-                request.app.state.settings.policy_file,
-            )
+        casework.assign_debtor(
+            db,
+            message_id,
+            choice.debtor_id,
+            user.username,
+            local_today(),
+            request.app.state.settings.policy_file,
         )
         return {"letters": [q.jsonable_letter(x) for x in q.letters_of_message(db, message_id)]}
 
     @router.post("/breve/{letter_id}/godkend")
     def approve(letter_id: int, approval: Approval, user: ApiWriter, db: Db) -> dict[str, Any]:
-        letter = _act(lambda: casework.approve_letter(db, letter_id, user.username, approval.body))
+        letter = casework.approve_letter(db, letter_id, user.username, approval.body)
         return q.jsonable_letter(letter)
 
     @router.post("/breve/{letter_id}/rediger")
     def edit(letter_id: int, text: Text, user: ApiWriter, db: Db) -> dict[str, Any]:
-        letter = _act(lambda: casework.edit_letter(db, letter_id, text.body, user.username))
+        letter = casework.edit_letter(db, letter_id, text.body, user.username)
         return q.jsonable_letter(letter)
 
     @router.post("/breve/{letter_id}/afvis")
     def reject(letter_id: int, reason: Reason, user: ApiWriter, db: Db) -> dict[str, Any]:
-        letter = _act(lambda: casework.reject_letter(db, letter_id, reason.reason, user.username))
+        letter = casework.reject_letter(db, letter_id, reason.reason, user.username)
         return q.jsonable_letter(letter)
 
     @router.post("/breve/{letter_id}/udeluk")
     def exclude(letter_id: int, reason: Reason, user: ApiWriter, db: Db) -> dict[str, Any]:
-        letter = _act(
-            lambda: casework.exclude_run_letter(db, letter_id, reason.reason, user.username)
-        )
+        letter = casework.exclude_run_letter(db, letter_id, reason.reason, user.username)
         return q.jsonable_letter(letter)
 
     @router.post("/breve/{letter_id}/igen")
     def retry(letter_id: int, user: ApiWriter, db: Db) -> dict[str, Any]:
-        return q.jsonable_letter(_act(lambda: casework.retry_letter(db, letter_id, user.username)))
+        return q.jsonable_letter(casework.retry_letter(db, letter_id, user.username))
 
     @router.get("/skyldnere")
     def debtors(
@@ -290,32 +279,26 @@ def api_router() -> APIRouter:
 
     @router.post("/skyldnere/{debtor_id}/cpr")
     def debtor_cpr(debtor_id: str, user: ApiWriter, db: Db) -> dict[str, str | None]:
-        return {"cpr": _act(lambda: casework.view_cpr(db, debtor_id, user.username))}
+        return {"cpr": casework.view_cpr(db, debtor_id, user.username)}
 
     @router.post("/skyldnere/{debtor_id}/pause")
     def hold(debtor_id: str, hold: HoldRequest, user: ApiWriter, db: Db) -> dict[str, Any]:
-        holds = _act(
-            lambda: casework.hold_claims(
-                db, debtor_id, hold.claim_ids, hold.reason, user.username, hold.until, hold.note
-            )
+        holds = casework.hold_claims(
+            db, debtor_id, hold.claim_ids, hold.reason, user.username, hold.until, hold.note
         )
         return {"holds": [h.id for h in holds]}
 
     @router.post("/krav/{claim_id}/udlaeg")
     def udlaeg(claim_id: str, body: Udlaeg, user: ApiWriter, db: Db) -> dict[str, str]:
         """Record the pantefoged's udlæg: forældelse runs from that day."""
-        claim = _act(
-            lambda: casework.record_udlaeg(db, claim_id, body.day, user.username, body.note)
-        )
+        claim = casework.record_udlaeg(db, claim_id, body.day, user.username, body.note)
         return {"claim_id": claim.id, "udlaeg_on": body.day.isoformat()}
 
     @router.post("/aftaler/{agreement_id}/aktiver")
     def activate(request: Request, agreement_id: int, user: ApiWriter, db: Db) -> dict[str, Any]:
         """The citizen accepted a proposed agreement: activate it and draft the confirmation."""
-        letter = _act(
-            lambda: casework.activate_agreement(
-                db, agreement_id, user.username, request.app.state.settings.policy_file
-            )
+        letter = casework.activate_agreement(
+            db, agreement_id, user.username, request.app.state.settings.policy_file
         )
         return q.jsonable_letter(letter)
 
@@ -326,10 +309,8 @@ def api_router() -> APIRouter:
         """Mark claims as handed to Gældsstyrelsen; returns the drafted notices."""
         from opkraevning.web.run_lists import forget
 
-        letters = _act(
-            lambda: casework.mark_transferred(
-                db, transfer.claim_ids, user.username, request.app.state.settings.policy_file
-            )
+        letters = casework.mark_transferred(
+            db, transfer.claim_ids, user.username, request.app.state.settings.policy_file
         )
         forget()
         return [q.jsonable_letter(letter) for letter in letters]

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from opkraevning import __version__
+from opkraevning.casework import CaseworkError
 from opkraevning.claim_types import danish_name
 from opkraevning.formatting import dato, kr
 from opkraevning.privacy import mask_cpr, redact_cpr_in_text
@@ -88,18 +89,25 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     def _login_required(request: Request, exc: LoginRequired) -> Response:
         return RedirectResponse(f"/log-ind?next={exc.next_path}", status_code=303)
 
-    @app.exception_handler(StarletteHTTPException)
-    def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    def _error(request: Request, status: int, detail: Any, headers: Any = None) -> Response:
         if request.url.path.startswith("/api/") or "text/html" not in request.headers.get(
             "accept", ""
         ):
-            return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
+            return JSONResponse({"detail": detail}, status, headers=headers)
         return templates.TemplateResponse(
-            request,
-            "fejl.html",
-            {"status": exc.status_code, "detail": exc.detail},
-            status_code=exc.status_code,
+            request, "fejl.html", {"status": status, "detail": detail}, status_code=status
         )
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error(request, exc.status_code, exc.detail, exc.headers)
+
+    @app.exception_handler(CaseworkError)
+    def _casework_error(request: Request, exc: CaseworkError) -> Response:
+        """An action that does not fit the case's state (already approved, no such letter):
+        409 with the Danish reason, for pages and API alike. The request's transaction has
+        been rolled back by then."""
+        return _error(request, 409, str(exc))
 
     @app.middleware("http")
     async def _security_headers(request: Request, call_next: Any) -> Response:

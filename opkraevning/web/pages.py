@@ -227,15 +227,13 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
         require_csrf(user, csrf_token)
         from opkraevning.pipeline import local_today
 
-        _act(
-            lambda: casework.assign_debtor(
-                db,
-                message_id,
-                debtor_id.strip(),
-                user.username,
-                local_today(),
-                request.app.state.settings.policy_file,
-            )
+        casework.assign_debtor(
+            db,
+            message_id,
+            debtor_id.strip(),
+            user.username,
+            local_today(),
+            request.app.state.settings.policy_file,
         )
         return back(f"/sag/{message_id}", "skyldner-valgt")
 
@@ -249,7 +247,7 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
         tilbage: Annotated[str, Form()] = "",
     ) -> Response:
         require_csrf(user, csrf_token)
-        letter = _act(lambda: casework.approve_letter(db, letter_id, user.username, body))
+        letter = casework.approve_letter(db, letter_id, user.username, body)
         return back(_safe_next(tilbage or _letter_home(letter)), "godkendt")
 
     @router.post("/brev/{letter_id}/gem")
@@ -261,7 +259,7 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
         csrf_token: Annotated[str, Form()] = "",
     ) -> Response:
         require_csrf(user, csrf_token)
-        letter = _act(lambda: casework.edit_letter(db, letter_id, body, user.username))
+        letter = casework.edit_letter(db, letter_id, body, user.username)
         return back(_letter_home(letter), "gemt")
 
     @router.post("/brev/{letter_id}/afvis")
@@ -273,7 +271,7 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
         csrf_token: Annotated[str, Form()] = "",
     ) -> Response:
         require_csrf(user, csrf_token)
-        letter = _act(lambda: casework.reject_letter(db, letter_id, reason, user.username))
+        letter = casework.reject_letter(db, letter_id, reason, user.username)
         return back(_letter_home(letter), "afvist")
 
     @router.post("/brev/{letter_id}/udeluk")
@@ -285,7 +283,7 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
         csrf_token: Annotated[str, Form()] = "",
     ) -> Response:
         require_csrf(user, csrf_token)
-        letter = _act(lambda: casework.exclude_run_letter(db, letter_id, reason, user.username))
+        letter = casework.exclude_run_letter(db, letter_id, reason, user.username)
         return back(f"/rykkerkoersel/{letter.run_id}", "udelukket")
 
     @router.post("/brev/{letter_id}/igen")
@@ -293,7 +291,7 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
         letter_id: int, user: PageUser, db: Db, csrf_token: Annotated[str, Form()] = ""
     ) -> Response:
         require_csrf(user, csrf_token)
-        _act(lambda: casework.retry_letter(db, letter_id, user.username))
+        casework.retry_letter(db, letter_id, user.username)
         return back("/udbakke", "sendes-igen")
 
     @router.post("/skyldner/{debtor_id}/pause")
@@ -311,7 +309,7 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
         require_csrf(user, csrf_token)
         end = _date_or_none(until)
         claims = [claim_id] if claim_id else []
-        _act(lambda: casework.hold_claims(db, debtor_id, claims, reason, user.username, end, note))
+        casework.hold_claims(db, debtor_id, claims, reason, user.username, end, note)
         return back(_safe_next(tilbage or f"/skyldner/{debtor_id}"), "pause")
 
     @router.post("/aftale/{agreement_id}/aktiver")
@@ -325,7 +323,7 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
     ) -> Response:
         require_csrf(user, csrf_token)
         policy = request.app.state.settings.policy_file
-        _act(lambda: casework.activate_agreement(db, agreement_id, user.username, policy))
+        casework.activate_agreement(db, agreement_id, user.username, policy)
         return back(_safe_next(tilbage or "/indbakke"), "aftale-aktiv")
 
     @router.post("/krav/{claim_id}/udlaeg")
@@ -341,7 +339,7 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
         when = _date_or_none(day)
         if when is None:
             raise HTTPException(422, "Skriv datoen for udlægget.")
-        _act(lambda: casework.record_udlaeg(db, claim_id, when, user.username))
+        casework.record_udlaeg(db, claim_id, when, user.username)
         return back(_safe_next(tilbage or "/skyldnere"), "udlaeg")
 
     # -- Rykkerkørsel ----------------------------------------------------------------
@@ -392,7 +390,7 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
         chosen = [str(value) for value in form.getlist("claim_id")]
         policy = request.app.state.settings.policy_file
         with session_scope(request.app.state.engine) as db:
-            letters = _act(lambda: casework.mark_transferred(db, chosen, user.username, policy))
+            letters = casework.mark_transferred(db, chosen, user.username, policy)
         forget()
         return back(f"/rykkerkoersel/{run_id}", f"{len(chosen)}-krav-sendt-{len(letters)}-breve")
 
@@ -461,7 +459,7 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
         csrf_token: Annotated[str, Form()] = "",
     ) -> Response:
         require_csrf(user, csrf_token)
-        cpr = _act(lambda: casework.view_cpr(db, debtor_id, user.username))
+        cpr = casework.view_cpr(db, debtor_id, user.username)
         history = q.debtor_history(db, debtor_id)
         return render(
             request,
@@ -570,13 +568,6 @@ def _case_context(db: Session, message: InboundMessage, user: Any, notice: str) 
         "h": history,
         "besked": notice,
     }
-
-
-def _act(action: Any) -> Any:
-    try:
-        return action()
-    except casework.CaseworkError as exc:
-        raise HTTPException(409, str(exc)) from None
 
 
 def _letter_home(letter: OutboundLetter) -> str:
