@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from opkraevning.assistant.letter_context import claim_row, postal_channel
+from opkraevning.outbound import outbound_letter
 from opkraevning.store.audit import record
 from opkraevning.store.models import (
     AgreementClaim,
@@ -425,7 +427,6 @@ def activate_agreement(
     """The citizen said yes to a proposed agreement: it becomes active, its claims are in
     agreement, and a confirmation letter with the schedule is drafted for review."""
     from opkraevning.assistant.installments import ScheduledInstallment
-    from opkraevning.assistant.letter_context import claim_row
     from opkraevning.assistant.policy import policy_for
     from opkraevning.assistant.run_letters import render_agreement
     from opkraevning.pipeline import local_today
@@ -462,17 +463,13 @@ def activate_agreement(
     ]
     policy = policy_for(local_today(), policy_path)
     rendered = render_agreement(debtor, rows, schedule, policy)
-    letter = OutboundLetter(
+    letter = outbound_letter(
+        rendered,
         debtor_id=agreement.debtor_id,
         kind="agreement_confirmation",
         state=LetterState.NEEDS_REVIEW.value,
-        channel="digital_post" if (debtor.cpr or debtor.cvr) else "print",
-        subject=rendered.subject,
-        body=rendered.text,
-        template=rendered.template,
-        template_version=rendered.template_version,
+        channel=postal_channel(debtor),
         policy_version=policy.version,
-        legal_refs=rendered.legal_refs,
         trace={"agreement_id": agreement_id},
     )
     session.add(letter)
@@ -494,7 +491,6 @@ def mark_transferred(
     """The claims were handed to Gældsstyrelsen (the export is uploaded there by a person):
     they and their fee and interest lines become ``transferred``, and each debtor gets a
     drafted notice of transfer for review."""
-    from opkraevning.assistant.letter_context import claim_row
     from opkraevning.assistant.policy import policy_for
     from opkraevning.assistant.run_letters import render_transfer_notice
     from opkraevning.pipeline import local_today
@@ -528,17 +524,13 @@ def mark_transferred(
         assert debtor is not None
         mine = [c for c in register.claims_of(debtor_id) if c.id in found]
         rendered = render_transfer_notice(debtor, [claim_row(c) for c in mine], day, policy)
-        letter = OutboundLetter(
+        letter = outbound_letter(
+            rendered,
             debtor_id=debtor_id,
             kind="transfer_notice",
             state=LetterState.NEEDS_REVIEW.value,
-            channel="digital_post" if (debtor.cpr or debtor.cvr) else "print",
-            subject=rendered.subject,
-            body=rendered.text,
-            template=rendered.template,
-            template_version=rendered.template_version,
+            channel=postal_channel(debtor),
             policy_version=policy.version,
-            legal_refs=rendered.legal_refs,
             trace={"claim_ids": [c.id for c in mine]},
         )
         session.add(letter)

@@ -38,6 +38,7 @@ from opkraevning.assistant.thread_links import (
 )
 from opkraevning.logs import message_context
 from opkraevning.mailbox.memo import MemoError, parse_memo
+from opkraevning.outbound import outbound_letter
 from opkraevning.store.audit import record
 from opkraevning.store.db import session_scope
 from opkraevning.store.models import (
@@ -236,19 +237,15 @@ def draft_stage(
             message.state = MessageState.NEEDS_REVIEW.value
         session.add(message)
         return None
-    letter = OutboundLetter(
+    letter = outbound_letter(
+        draft.letter,
         inbound_message_id=message.id,
         debtor_id=reading.debtor_id,
         kind="reply",
         state=LetterState.NEEDS_REVIEW.value,
         channel=draft.channel,
         recipient=draft.recipient,
-        subject=draft.letter.subject,
-        body=draft.letter.text,
-        template=draft.letter.template,
-        template_version=draft.letter.template_version,
         policy_version=policy.version,
-        legal_refs=draft.letter.legal_refs,
         trace={
             "situation": draft.situation,
             "actions": draft.actions,
@@ -260,19 +257,15 @@ def draft_stage(
     session.flush()
     if draft.notice is not None:
         session.add(
-            OutboundLetter(
+            outbound_letter(
+                draft.notice,
                 inbound_message_id=message.id,
                 debtor_id=reading.debtor_id,
                 kind="reply_notice",
                 state=LetterState.NEEDS_REVIEW.value,
                 channel="email",
                 recipient=draft.notice_recipient,
-                subject=draft.notice.subject,
-                body=draft.notice.text,
-                template=draft.notice.template,
-                template_version=draft.notice.template_version,
                 policy_version=policy.version,
-                legal_refs=draft.notice.legal_refs,
                 trace={"notice_for": letter.id},
             )
         )

@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from opkraevning.assistant.letter_context import claim_row
+from opkraevning.assistant.letter_context import claim_row, postal_channel
 from opkraevning.assistant.policy import Policy, policy_for
 from opkraevning.assistant.run_letters import MissedInstallment, render_reminder
+from opkraevning.outbound import outbound_letter
 from opkraevning.store.audit import record
 from opkraevning.store.db import session_scope
 from opkraevning.store.models import (
@@ -26,7 +27,6 @@ from opkraevning.store.models import (
     Installment,
     InstallmentAgreement,
     LetterState,
-    OutboundLetter,
     ReminderLetter,
     ReminderLetterClaim,
     ScheduledRun,
@@ -111,20 +111,16 @@ def _draft_batch(session: Session, letter_ids: list[int], day: date, policy: Pol
         }
         missed = _missed(session, claim_ids, day) if letter.kind == "breach_reminder" else None
         rendered = render_reminder(data, debtor, rows, policy, missed)
-        outbound = OutboundLetter(
+        outbound = outbound_letter(
+            rendered,
             debtor_id=letter.debtor_id,
             run_id=letter.run_id,
             kind=letter.kind,
             state=(
                 LetterState.APPROVED.value if letter.released_on else LetterState.NEEDS_REVIEW.value
             ),
-            channel="digital_post" if (debtor.cpr or debtor.cvr) else "print",
-            subject=rendered.subject,
-            body=rendered.text,
-            template=rendered.template,
-            template_version=rendered.template_version,
+            channel=postal_channel(debtor),
             policy_version=letter.policy_version,
-            legal_refs=rendered.legal_refs,
             trace={"reminder_letter_id": letter.id, "rules": letter.trace},
             approved_by="policy" if letter.released_on else None,
         )

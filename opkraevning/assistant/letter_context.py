@@ -66,3 +66,9 @@ def recipient(debtor: DebtorFacts | None, name: str | None = None) -> dict[str, 
     if debtor is not None:
         return {"name": debtor.name, "kind": debtor.kind}
     return {"name": (name or "").strip(), "kind": "person"}
+
+
+def postal_channel(debtor: DebtorFacts) -> str:
+    """How a letter naming the debtor's debts reaches them: Digital Post needs a CPR or
+    CVR number; without one it is printed and posted."""
+    return "digital_post" if (debtor.cpr or debtor.cvr) else "print"

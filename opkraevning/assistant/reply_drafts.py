@@ -37,6 +37,7 @@ from opkraevning.assistant.letter_context import (
     claim_row,
     office,
     open_claim,
+    postal_channel,
     recipient,
 )
 from opkraevning.assistant.letters import RenderedLetter, render
@@ -381,12 +382,11 @@ def draft_reply(
     draft.reasons.append(
         "Svaret nævner gæld: det sendes med Digital Post, og mailen siger kun, hvor svaret er."
     )
-    if debtor.cpr or debtor.cvr:
-        draft.channel, draft.recipient = "digital_post", None
+    draft.channel, draft.recipient = postal_channel(debtor), None
+    if draft.channel == "digital_post":
         if inquiry.sender_address:
             draft.notice = render("email_henvisning", {**common, "recipient": recipient(debtor)})
             draft.notice_recipient = inquiry.sender_address
     else:
-        draft.channel, draft.recipient = "print", None
         draft.reasons.append("Intet CPR/CVR til Digital Post: brevet skal sendes med posten.")
     return draft
