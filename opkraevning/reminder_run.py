@@ -232,41 +232,24 @@ def release_letters(connection: Any, letter_ids: list[int], day: date, actor: st
             .group_by(link.c.letter_id)
         ).all()
     )
-    parents = {
-        row.id: row
-        for row in connection.execute(
-            select(
-                CLAIM_TABLE.c.id,
-                CLAIM_TABLE.c.debtor_id,
-                CLAIM_TABLE.c.claim_type,
-                CLAIM_TABLE.c.reference,
-            ).where(CLAIM_TABLE.c.id.in_(list(first_claims.values())))
-        )
-    }
-    fees = []
-    for row in letters:
-        if row.fee_ore <= 0 or row.id not in first_claims:
-            continue
-        parent = parents[first_claims[row.id]]
-        fees.append(
-            {
-                "id": f"{parent.id}-G{row.id}",
-                "debtor_id": parent.debtor_id,
-                "claim_type": parent.claim_type,
-                "line": "fee",
-                "parent_claim_id": parent.id,
-                "reference": parent.reference,
-                "description": "Rykkergebyr",
-                "amount_ore": row.fee_ore,
-                "issued_on": day,
-                "due_on": row.deadline,
-                "status": "open",
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-    if fees:
-        connection.execute(insert(CLAIM_TABLE), fees)
+    parents = _parents(connection, list(first_claims.values()))
+    _book_sub_claims(
+        connection,
+        [
+            (
+                parents[first_claims[row.id]],
+                "fee",
+                f"G{row.id}",
+                "Rykkergebyr",
+                row.fee_ore,
+                day,
+                row.deadline,
+            )
+            for row in letters
+            if row.fee_ore > 0 and row.id in first_claims
+        ],
+        now,
+    )
     write_audit(
         connection,
         [audit_row(actor, "letter.released", "reminder_letter", str(row.id)) for row in letters],
@@ -278,56 +261,80 @@ def _interest_text(item: dict[str, Any]) -> str:
     return f"Renter {item['from']} – {item['to']} ({item['rate_pct']} % p.a.)"
 
 
-def _record_interest(connection: Any, items: list[dict[str, Any]], now: Any) -> None:
-    """Book interest postings as interest lines linked to their claims."""
-    parents = {
+def _parents(connection: Any, claim_ids: list[str]) -> dict[str, Any]:
+    """The claims that fee and interest lines hang under, by id."""
+    columns = [CLAIM_TABLE.c[name] for name in ("id", "debtor_id", "claim_type", "reference")]
+    return {
         row.id: row
-        for row in connection.execute(
-            select(
-                CLAIM_TABLE.c.id,
-                CLAIM_TABLE.c.debtor_id,
-                CLAIM_TABLE.c.claim_type,
-                CLAIM_TABLE.c.reference,
-            ).where(CLAIM_TABLE.c.id.in_([item["claim_id"] for item in items]))
-        )
+        for row in connection.execute(select(*columns).where(CLAIM_TABLE.c.id.in_(claim_ids)))
     }
-    columns = (
-        "id",
-        "debtor_id",
-        "claim_type",
-        "line",
-        "parent_claim_id",
-        "reference",
-        "description",
-        "amount_ore",
-        "issued_on",
-        "due_on",
-        "status",
-        "created_at",
-        "updated_at",
-    )
-    lines = []
-    for item in items:
-        parent = parents[item["claim_id"]]
-        posted = date.fromisoformat(item["to"])
-        lines.append(
+
+
+SUB_CLAIM_COLUMNS = (
+    "id",
+    "debtor_id",
+    "claim_type",
+    "line",
+    "parent_claim_id",
+    "reference",
+    "description",
+    "amount_ore",
+    "issued_on",
+    "due_on",
+    "status",
+    "created_at",
+    "updated_at",
+)
+
+
+def _book_sub_claims(
+    connection: Any, lines: list[tuple[Any, str, str, str, int, date, date]], now: Any
+) -> None:
+    """Fee and interest lines as open claims linked to their main claim (Gældsstyrelsen
+    wants them as sub-claims): (parent, line, id suffix, description, øre, issued, due)."""
+    insert_rows(
+        connection,
+        CLAIM_TABLE,
+        SUB_CLAIM_COLUMNS,
+        [
             (
-                f"{parent.id}-R{item['to'].replace('-', '')}",
+                f"{parent.id}-{suffix}",
                 parent.debtor_id,
                 parent.claim_type,
-                "interest",
+                line,
                 parent.id,
                 parent.reference,
-                _interest_text(item),
-                int(Decimal(item["amount_kr"]) * 100),
-                posted,
-                posted,
+                description,
+                amount,
+                issued,
+                due,
                 "open",
                 now,
                 now,
             )
+            for parent, line, suffix, description, amount, issued, due in lines
+        ],
+    )
+
+
+def _record_interest(connection: Any, items: list[dict[str, Any]], now: Any) -> None:
+    """Book interest postings as interest lines linked to their claims."""
+    parents = _parents(connection, [item["claim_id"] for item in items])
+    lines = []
+    for item in items:
+        posted = date.fromisoformat(item["to"])
+        lines.append(
+            (
+                parents[item["claim_id"]],
+                "interest",
+                f"R{item['to'].replace('-', '')}",
+                _interest_text(item),
+                int(Decimal(item["amount_kr"]) * 100),
+                posted,
+                posted,
+            )
         )
-    insert_rows(connection, CLAIM_TABLE, columns, lines)
+    _book_sub_claims(connection, lines, now)
 
 
 def _start_run(connection: Any, policy: Policy, day: date) -> int | None:
