@@ -23,7 +23,6 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
 
 from opkraevning.claim_types import danish_name
 from opkraevning.formatting import dato, kr
@@ -38,8 +37,13 @@ class RenderedLetter:
     template_version: str
     subject: str
     text: str
-    html: str
+    escaped: str  # the body as rendered, HTML-escaped
     legal_refs: list[str] = field(default_factory=list)
+
+    @property
+    def html(self) -> str:
+        """The body in paragraphs for a screen (made on demand: sending needs only text)."""
+        return _paragraphs(self.escaped)
 
 
 @pass_context
@@ -125,14 +129,13 @@ def render(name: str, context: dict[str, Any]) -> RenderedLetter:
     """Render template ``name`` (without ``.j2``) with ``context``."""
     cited: list[str] = []
     output = environment().get_template(f"{name}.j2").render({**context, CITED: cited})
-    escaped = Markup(output) if not isinstance(output, Markup) else output
-    subject_line, _, body = _tidy(str(escaped)).partition("\n")
+    subject_line, _, body = _tidy(output).partition("\n")
     body = body.strip("\n") + "\n"
     return RenderedLetter(
         template=name,
         template_version=template_version(name),
         subject=html.unescape(subject_line.strip()),
         text=html.unescape(body),
-        html=_paragraphs(body),
+        escaped=body,
         legal_refs=list(cited),
     )
