@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from opkraevning.store.models import (
@@ -66,9 +67,13 @@ def inbox(
     claim_type: str = "",
     limit: int = 200,
 ) -> Inbox:
-    """Messages waiting for a person (a draft to review, a question, a failure), oldest first."""
+    """Messages waiting for a person (a draft to review, a question, a failure), oldest first.
+
+    The raw bytes (up to the SMTP size limit each) stay in the database: the list needs
+    the headers and the reading, not the mail."""
     messages = session.exec(
         select(InboundMessage)
+        .options(defer(InboundMessage.raw))  # type: ignore[arg-type]
         .where(col(InboundMessage.state).in_(WAITING))
         .order_by(col(InboundMessage.received_at), col(InboundMessage.id))
     ).all()
@@ -208,6 +213,7 @@ def debtor_history(session: Session, debtor_id: str) -> DebtorHistory | None:
     messages = list(
         session.exec(
             select(InboundMessage)
+            .options(defer(InboundMessage.raw))  # type: ignore[arg-type]
             .where(InboundMessage.debtor_id == debtor_id)
             .order_by(col(InboundMessage.received_at).desc())
         ).all()
