@@ -81,10 +81,6 @@ class Proposal:
     def first_due_on(self) -> date | None:
         return self.schedule[0].due_on if self.schedule else None
 
-    @property
-    def last_due_on(self) -> date | None:
-        return self.schedule[-1].due_on if self.schedule else None
-
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         for item in data["schedule"]:

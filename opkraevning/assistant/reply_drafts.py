@@ -21,7 +21,7 @@ create) are returned with the draft; they take effect when a caseworker approves
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -100,19 +100,31 @@ class Inquiry:
     sender_name: str | None
 
 
-def _relevant(reading: Reading, claims: list[ClaimFacts]) -> list[ClaimRow]:
+def _rows(claims: list[ClaimFacts]) -> list[ClaimRow]:
+    """The debtor's claims as letter rows; a fee or interest line under a claim that went to
+    Gældsstyrelsen went with it."""
+    rows = [claim_row(claim) for claim in claims]
+    transferred = {
+        row.id for row in rows if row.line == "principal" and row.status == "transferred"
+    }
+    return [
+        replace(row, status="transferred") if row.parent_claim_id in transferred else row
+        for row in rows
+    ]
+
+
+def _outstanding(rows: list[ClaimRow]) -> list[ClaimRow]:
+    """Everything still owed, here or at Gældsstyrelsen."""
+    return [row for row in rows if row.status in ACTIVE and row.remaining_ore > 0]
+
+
+def _relevant(reading: Reading, rows: list[ClaimRow]) -> list[ClaimRow]:
     """The claims the message is about (with their fee and interest lines); when it
     names none, everything the debtor still owes."""
-    rows = [claim_row(claim) for claim in claims]
-    parents = {row.id: row for row in rows if row.line == "principal"}
-    for index, row in enumerate(rows):  # a fee on a transferred claim went with it
-        parent = parents.get(row.parent_claim_id or "")
-        if parent is not None and parent.status == "transferred":
-            rows[index] = ClaimRow(**{**row.__dict__, "status": "transferred"})
     if reading.claim_ids:
         named = set(reading.claim_ids)
         return [row for row in rows if row.id in named or row.parent_claim_id in named]
-    return [row for row in rows if row.status in ACTIVE and row.remaining_ore > 0]
+    return _outstanding(rows)
 
 
 def _owed(rows: list[ClaimRow]) -> list[ClaimRow]:
@@ -186,14 +198,14 @@ def _hold(reason: str, rows: list[ClaimRow], until: date | None = None) -> dict[
 
 def _verified_letter(
     reading: Reading,
-    debtor: DebtorFacts,
     claims: list[ClaimFacts],
     policy: Policy,
     today: date,
     calendar: BankCalendar,
 ) -> tuple[str, str, dict[str, Any], list[dict[str, Any]], dict[str, Any] | None]:
     """(situation, template, context, actions, proposal json) for a verified writer."""
-    relevant = _relevant(reading, claims)
+    everything = _rows(claims)
+    relevant = _relevant(reading, everything)
     rows = {row.id: row for row in relevant}
     transferred = _transferred(relevant)
     base: dict[str, Any] = {"transferred": transferred, "today": today}
@@ -278,12 +290,11 @@ def _verified_letter(
         actions.append({"action": "caseworker", "reason": "dispute"})
         return "dispute", "svar_indsigelse", context, actions, None
     if intent == "balance_request":
-        everything = [claim_row(claim) for claim in claims]
-        mine = [row for row in _owed(everything)]
+        mine = _owed(everything)
         principal = [row for row in mine if row.line == "principal"]
         context = {
             **base,
-            "transferred": _transferred(_relevant_all(everything)),
+            "transferred": _transferred(_outstanding(everything)),
             "claims": principal,
             "fees_ore": sum(row.remaining_ore for row in mine if row.line == "fee"),
             "interest_ore": sum(row.remaining_ore for row in mine if row.line == "interest"),
@@ -306,10 +317,6 @@ def _verified_letter(
             None,
         )
     raise ValueError(f"no reply for intent {intent!r}")
-
-
-def _relevant_all(rows: list[ClaimRow]) -> list[ClaimRow]:
-    return [row for row in rows if row.status in ACTIVE and row.remaining_ore > 0]
 
 
 def _first_future(reading: Reading, today: date) -> date | None:
@@ -361,7 +368,7 @@ def draft_reply(
             policy_version=policy.version,
         )
     situation, template, context, actions, proposal = _verified_letter(
-        reading, debtor, claims, policy, today, calendar
+        reading, claims, policy, today, calendar
     )
     letter = render(template, {**common, **context, "recipient": recipient(debtor)})
     details = situation not in ("contact", "estate")
