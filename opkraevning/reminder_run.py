@@ -103,14 +103,11 @@ class RunOutcome:
                 self.totals[name] = self.totals.get(name, 0) + counted
 
     def slim(self) -> None:
-        """Keep only what recording needs (the lists become counts; a letter keeps its
-        JSON-ready trace in ``prepared``): less to send between processes."""
+        """Keep only what recording needs: a letter's trace and references travel as the
+        JSON in ``prepared`` (the other lists were only counted, see ``count_only``)."""
         self.prepare()
         for letter in self.letters:
             del letter["rules"], letter["legal_refs"]
-        for name in ("transfers", "own_collection", "write_offs", "near_expiry", "holds"):
-            self.totals[name] = self.totals.get(name, 0) + len(getattr(self, name))
-            setattr(self, name, [])
 
 
 def debtor_outcome(
