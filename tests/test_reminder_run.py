@@ -311,6 +311,19 @@ def _stored_letters(database: Database) -> list[tuple[Any, ...]]:
         ]
 
 
+def _spy_on_pools(workers: Any, monkeypatch: Any) -> list[str]:
+    """Which process contexts the run asked for (spawned workers do not see this patch)."""
+    asked: list[str] = []
+    real = workers.multiprocessing.get_context
+
+    def spy(method: str) -> Any:
+        asked.append(method)
+        return real(method)
+
+    monkeypatch.setattr(workers.multiprocessing, "get_context", spy)
+    return asked
+
+
 def test_worker_processes_record_exactly_what_one_process_records(
     dev_database: Database, monkeypatch: Any
 ) -> None:
@@ -318,8 +331,10 @@ def test_worker_processes_record_exactly_what_one_process_records(
 
     in_process, _ = remind(dev_database.engine, DAY, dry_run=True)
     monkeypatch.setattr(workers, "CHUNK_SIZE", 40)  # 300 debtors: 8 chunks over 2 workers
+    pools = _spy_on_pools(workers, monkeypatch)
     parallel, run_id = remind(dev_database.engine, DAY, workers=2)
     assert run_id is not None
+    assert pools == ["spawn"]  # the chunks really went to worker processes
     assert parallel.document()["letters"] == in_process.document()["letters"]
     assert parallel.counts() == in_process.counts()
     stored = _stored_letters(dev_database)
@@ -375,8 +390,10 @@ def test_a_recorded_run_that_only_counts_counts_what_a_full_run_lists(
 
     full, _ = remind(dev_database.engine, DAY, dry_run=True)
     monkeypatch.setattr(workers, "CHUNK_SIZE", 40)
+    pools = _spy_on_pools(workers, monkeypatch)
     counted, run_id = remind(dev_database.engine, DAY, workers=2, collect=False)
     assert run_id is not None
+    assert pools == ["spawn"]
     assert counted.counts() == full.counts()
     assert counted.transfers == [] and counted.holds == []  # only counts came back
     with Session(dev_database.engine) as session:
