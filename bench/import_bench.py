@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import drop_schema, fresh_database
-from opkraevning.synthetic import RegisterFiles, write_register
+from opkraevning.demo.synthetic import RegisterFiles, write_register
 
 
 @dataclass

@@ -30,9 +30,9 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from bench.common import drop_schema, fresh_database
-from opkraevning.assistant.autoreply import classify_machine_mail
-from opkraevning.assistant.mime import parse_mail
-from opkraevning.assistant.reply_split import split_reply
+from opkraevning.assistant.parse.autoreply import classify_machine_mail
+from opkraevning.assistant.parse.mime import parse_mail
+from opkraevning.assistant.parse.reply_split import split_reply
 from opkraevning.store.db import make_engine
 from opkraevning.store.models import InboundMessage
 

@@ -27,13 +27,13 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import text
 from sqlmodel import Session
 
-from opkraevning.assistant.reading import read_message
-from opkraevning.folding import fold
+from opkraevning.app.register_import import import_register
+from opkraevning.assistant.read.reading import read_message
+from opkraevning.demo.synthetic import write_register
+from opkraevning.domain.folding import fold
 from opkraevning.store import migrate
 from opkraevning.store.db import make_engine
-from opkraevning.store.register_import import import_register
 from opkraevning.store.register_lookup import SqlRegister
-from opkraevning.synthetic import write_register
 
 TODAY = date(2026, 11, 27)
 

@@ -29,15 +29,17 @@ from sqlalchemy import func, insert, text
 from sqlmodel import Session, col, select
 
 from bench.common import drop_schema, fresh_database
-from opkraevning.assistant.bank_days import BankCalendar
-from opkraevning.assistant.policy import policy_for
-from opkraevning.assistant.reminder_rules import (
+from opkraevning.app.register_import import import_register
+from opkraevning.assistant.policy.bank_days import BankCalendar
+from opkraevning.assistant.policy.model import policy_for
+from opkraevning.assistant.rules.engine import (
     AgreementFact,
     ClaimFact,
     HoldFact,
     LetterFact,
     step_for_claim,
 )
+from opkraevning.demo.synthetic import write_register
 from opkraevning.store import migrate
 from opkraevning.store.db import make_engine
 from opkraevning.store.models import (
@@ -51,8 +53,6 @@ from opkraevning.store.models import (
     ReminderLetter,
     ReminderLetterClaim,
 )  # fmt: skip
-from opkraevning.store.register_import import import_register
-from opkraevning.synthetic import write_register
 
 DAY = date(2026, 11, 27)
 WORKERS = 2  # OPKRAEVNING_REMIND_WORKERS, the default

@@ -27,17 +27,17 @@ from babel.numbers import format_decimal
 from jinja2 import Environment
 from sqlmodel import Session, col, select
 
-from opkraevning.assistant.letter_context import ClaimRow, claim_row
-from opkraevning.assistant.policy import policy_for
-from opkraevning.assistant.run_letters import render_reminder
-from opkraevning.mailbox.memo import OutgoingMemo, build_memo, validation_errors
-from opkraevning.reminder_run import remind
+from opkraevning.app.register_import import import_register
+from opkraevning.app.reminder.run import remind
+from opkraevning.assistant.drafting.letter_context import ClaimRow, claim_row
+from opkraevning.assistant.drafting.run_letters import render_reminder
+from opkraevning.assistant.policy.model import policy_for
+from opkraevning.demo.synthetic import write_register
+from opkraevning.mailbox.formats.memo import OutgoingMemo, build_memo, validation_errors
 from opkraevning.store import migrate
 from opkraevning.store.db import make_engine
 from opkraevning.store.models import Debtor
-from opkraevning.store.register_import import import_register
 from opkraevning.store.register_lookup import SqlRegister
-from opkraevning.synthetic import write_register
 
 DAY = date(2026, 11, 27)
 

@@ -20,11 +20,11 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from opkraevning.app.register_import import ImportFileError, RowProblem, import_register
 from opkraevning.settings import Settings, SettingsError, load_settings
 from opkraevning.store import migrate
 from opkraevning.store.db import make_engine
 from opkraevning.store.queries import count_rows
-from opkraevning.store.register_import import ImportFileError, RowProblem, import_register
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -192,7 +192,7 @@ def import_command(
 @pass_context
 def demo(context: Context, serve: bool) -> None:
     """Seed demo data (once) and start the service in the foreground."""
-    from opkraevning.demo import DEMO_PASSWORD, DEMO_USER, seed_demo
+    from opkraevning.demo.seed import DEMO_PASSWORD, DEMO_USER, seed_demo
 
     settings = context.settings
     recipients = ", ".join(settings.accepted_recipients)
@@ -212,9 +212,9 @@ def demo(context: Context, serve: bool) -> None:
 
 
 def _run_service(context: Context, only: tuple[str, ...] | None = None) -> None:
-    from opkraevning.assistant.policy import PolicyError, policy_for
-    from opkraevning.pipeline import local_today
-    from opkraevning.service import ALL_PARTS, ServiceError, run
+    from opkraevning.app.pipeline import local_today
+    from opkraevning.assistant.policy.model import PolicyError, policy_for
+    from opkraevning.runners.serve import ALL_PARTS, ServiceError, run
 
     try:
         policy_for(local_today(), context.settings.policy_file)
@@ -251,8 +251,8 @@ def smtp(context: Context, worker: bool) -> None:
 @pass_context
 def ingest(context: Context, files: tuple[Path, ...], as_json: bool) -> None:
     """Run the whole pipeline on mail files (.eml) or MeMo files (.xml) and print the result."""
-    from opkraevning.ingest import ingest_file
-    from opkraevning.pipeline import local_today
+    from opkraevning.app.ingest import ingest_file
+    from opkraevning.app.pipeline import local_today
 
     engine = context.current_engine()
     for path in files:
@@ -276,8 +276,8 @@ def eval_command(directory: Path, today: Any) -> None:
     """
     import tempfile
 
-    from opkraevning.ingest import evaluate, ingest_file, load_labels
-    from opkraevning.pipeline import local_today
+    from opkraevning.app.ingest import evaluate, ingest_file, load_labels
+    from opkraevning.app.pipeline import local_today
 
     register = directory / "register"
     with tempfile.TemporaryDirectory(prefix="opk-eval-") as tmp:
@@ -332,11 +332,11 @@ def remind(
     draft_letters: bool,
 ) -> None:
     """The reminder run: letters, interest, transfers, own collection, forældelse, holds."""
-    from opkraevning.assistant.policy import PolicyError
-    from opkraevning.pipeline import local_today
-    from opkraevning.reminder_run import compute_with, diff_outcomes, export_lists
-    from opkraevning.reminder_run import remind as run_reminders
-    from opkraevning.reminder_workers import peak_rss_mb
+    from opkraevning.app.pipeline import local_today
+    from opkraevning.app.reminder.run import compute_with, diff_outcomes, export_lists
+    from opkraevning.app.reminder.run import remind as run_reminders
+    from opkraevning.app.reminder.workers import peak_rss_mb
+    from opkraevning.assistant.policy.model import PolicyError
 
     if compare_policy is not None and not dry_run:
         _fail("--compare-policy only goes with --dry-run")
@@ -351,7 +351,7 @@ def remind(
         other = compute_with(engine, run_day, compare_policy, workers) if compare_policy else None
         log.info("reminder run finished: peak RSS (MB) %s", json.dumps(peak_rss_mb()))
         if run_id is not None and draft_letters:
-            from opkraevning.run_letters_store import draft_run_letters
+            from opkraevning.app.reminder.letters import draft_run_letters
 
             drafted = draft_run_letters(engine, run_id, context.settings.policy_file)
             click.echo(f"{drafted} letters rendered for review and the outbox", err=True)
@@ -388,7 +388,7 @@ def policy() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def policy_check(file: Path) -> None:
     """Validate a policy file on every date one of its versions starts."""
-    from opkraevning.assistant.policy import PolicyError, check_policy
+    from opkraevning.assistant.policy.model import PolicyError, check_policy
 
     try:
         dates = check_policy(file)
@@ -402,8 +402,8 @@ def policy_check(file: Path) -> None:
 @pass_context
 def policy_show(context: Context, day: Any) -> None:
     """Print the policy in force on a date (default: today) as JSON."""
-    from opkraevning.assistant.policy import PolicyError, policy_for
-    from opkraevning.pipeline import local_today
+    from opkraevning.app.pipeline import local_today
+    from opkraevning.assistant.policy.model import PolicyError, policy_for
 
     try:
         resolved = policy_for(day.date() if day else local_today(), context.settings.policy_file)

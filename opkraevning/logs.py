@@ -19,7 +19,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import TextIO
 
-from opkraevning.privacy import redact_cpr_in_text
+from opkraevning.domain.privacy import redact_cpr_in_text
 
 _MESSAGE: ContextVar[str] = ContextVar("opkraevning_message", default="-")
 

@@ -112,7 +112,7 @@ def dev_register() -> Path:
 @pytest.fixture
 def dev_database(database: Database, dev_register: Path) -> Database:
     """A database holding the whole dev register (debtors, claims, payments)."""
-    from opkraevning.store.register_import import import_register
+    from opkraevning.app.register_import import import_register
 
     report = import_register(
         database.engine,

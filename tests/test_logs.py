@@ -6,8 +6,8 @@ import io
 import json
 import logging
 
+from opkraevning.app.pipeline import run_parse_stage
 from opkraevning.logs import handler, message_context
-from opkraevning.pipeline import run_parse_stage
 from opkraevning.store.db import session_scope
 from opkraevning.store.inbound import store_raw_message
 from tests.conftest import DEV_CORPUS, Database
@@ -54,7 +54,7 @@ def test_the_pipeline_logs_each_message_with_its_id(dev_database: Database) -> N
     finally:
         logging.getLogger().removeHandler(out)
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
-    ours = [line for line in lines if line["logger"] == "opkraevning.pipeline"]
+    ours = [line for line in lines if line["logger"] == "opkraevning.app.pipeline"]
     assert {line["message_id"] for line in ours} == {f"in-{ids[0]}", f"in-{ids[1]}"}
     assert any("quarantined" in line["msg"] for line in ours)
     assert "010465-0804" not in stream.getvalue()  # 002.eml carries a CPR number

@@ -37,10 +37,10 @@ from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from opkraevning.assistant.identifiers import find_identifiers
-from opkraevning.assistant.thread_links import case_token
+from opkraevning.assistant.parse.thread_links import case_token
+from opkraevning.assistant.read.identifiers import find_identifiers
 from opkraevning.logs import message_context
-from opkraevning.mailbox.memo import OutgoingMemo, build_memo, validation_errors
+from opkraevning.mailbox.formats.memo import OutgoingMemo, build_memo, validation_errors
 from opkraevning.settings import Settings
 from opkraevning.store.audit import record
 from opkraevning.store.db import session_scope

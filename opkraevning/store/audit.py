@@ -9,7 +9,7 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from opkraevning.privacy import mask_cpr
+from opkraevning.domain.privacy import mask_cpr
 from opkraevning.store.models import AuditEvent
 from opkraevning.store.types import utcnow
 

@@ -16,9 +16,9 @@ from stdnum import luhn
 from stdnum.dk import cpr, cvr
 from stdnum.exceptions import ValidationError as StdnumError
 
-from opkraevning.claim_types import CLAIM_TYPES
+from opkraevning.domain.claim_types import CLAIM_TYPES
+from opkraevning.domain.street import street_key
 from opkraevning.store.models import ClaimStatus, DebtorKind
-from opkraevning.store.street import street_key
 
 DEBTOR_COLUMNS = (
     "debtor_id",

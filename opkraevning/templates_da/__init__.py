@@ -2,7 +2,7 @@
 
 Data, not code: the templates are Jinja2 files and the references a TOML table
 (``references.toml``). Templates cite a reference by its id; the renderer in
-``opkraevning.assistant.letters`` resolves it here.
+``opkraevning.assistant.drafting.letters`` resolves it here.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
-from opkraevning import casework
-from opkraevning.privacy import mask_cpr
+from opkraevning.app import casework
+from opkraevning.domain.privacy import mask_cpr
 from opkraevning.store import casework_queries as q
 from opkraevning.store.db import session_scope
 from opkraevning.store.models import InboundMessage, ScheduledRun, UserAccount
@@ -169,7 +169,7 @@ def api_router() -> APIRouter:
     def pick_debtor(
         request: Request, message_id: int, choice: DebtorChoice, user: ApiWriter, db: Db
     ) -> dict[str, Any]:
-        from opkraevning.pipeline import local_today
+        from opkraevning.app.pipeline import local_today
 
         casework.assign_debtor(
             db,

@@ -18,12 +18,12 @@ from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from opkraevning import __version__
-from opkraevning.casework import CaseworkError
-from opkraevning.claim_types import danish_name
-from opkraevning.formatting import dato, kr
-from opkraevning.privacy import mask_cpr, redact_cpr_in_text
+from opkraevning.app.casework import CaseworkError
+from opkraevning.domain.claim_types import danish_name
+from opkraevning.domain.privacy import mask_cpr, redact_cpr_in_text
 from opkraevning.settings import Settings
 from opkraevning.store import migrate
+from opkraevning.templates_da.formatting import dato, kr
 from opkraevning.web.api import api_router
 from opkraevning.web.pages import (
     AGREEMENT_STATUSES,

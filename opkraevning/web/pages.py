@@ -1,5 +1,5 @@
 """The caseworker's pages (server-rendered, Danish). Every page needs a session; every
-form carries the CSRF token; every action goes through ``opkraevning.casework``."""
+form carries the CSRF token; every action goes through ``opkraevning.app.casework``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
-from opkraevning import casework
+from opkraevning.app import casework
 from opkraevning.store import casework_queries as q
 from opkraevning.store.audit import record
 from opkraevning.store.db import session_scope
@@ -225,7 +225,7 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
         csrf_token: Annotated[str, Form()] = "",
     ) -> Response:
         require_csrf(user, csrf_token)
-        from opkraevning.pipeline import local_today
+        from opkraevning.app.pipeline import local_today
 
         casework.assign_debtor(
             db,

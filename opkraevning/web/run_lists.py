@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from opkraevning.assistant.policy import PolicyError
-from opkraevning.reminder_run import compute_with, diff_outcomes
+from opkraevning.app.reminder.run import compute_with, diff_outcomes
+from opkraevning.assistant.policy.model import PolicyError
 
 TTL_SECONDS = 60.0
 SHOWN = 500

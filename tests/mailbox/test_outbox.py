@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from opkraevning.mailbox.memo import parse_memo, validation_errors
+from opkraevning.mailbox.formats.memo import parse_memo, validation_errors
 from opkraevning.mailbox.outbox import ImapSentLookup, Outbox, contains_cpr
 from opkraevning.settings import Settings, load_settings
 from opkraevning.store.db import session_scope

@@ -24,7 +24,7 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
     # Fill the key for debtors imported before this revision.
-    from opkraevning.store.street import street_key
+    from opkraevning.domain.street import street_key
 
     connection = op.get_bind()
     debtor = sa.table(

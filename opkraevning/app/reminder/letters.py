@@ -1,0 +1,142 @@
+"""Turn a recorded reminder run's letters into outbound letters (text for the outbox).
+
+Each ``reminder_letter`` without an ``outbound_letter`` gets one: rendered with the
+policy the run used, by Digital Post when the debtor has a CPR/CVR number (else by
+post, ``print``). A letter the run released (policy: breach reminders go out
+automatically) is ``approved`` for the outbox at once; the rest wait for a
+caseworker's batch approval (``needs_review``). Idempotent: run it twice, nothing new.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from opkraevning.app.outbound import outbound_letter
+from opkraevning.assistant.drafting.letter_context import claim_row, postal_channel
+from opkraevning.assistant.drafting.run_letters import MissedInstallment, render_reminder
+from opkraevning.assistant.policy.model import Policy, policy_for
+from opkraevning.store.audit import record
+from opkraevning.store.db import session_scope
+from opkraevning.store.models import (
+    AgreementClaim,
+    Installment,
+    InstallmentAgreement,
+    LetterState,
+    ReminderLetter,
+    ReminderLetterClaim,
+    ScheduledRun,
+)
+from opkraevning.store.register_lookup import SqlRegister
+
+BATCH = 500
+
+
+def _missed(session: Session, claim_ids: list[str], day: date) -> MissedInstallment | None:
+    """The earliest installment not paid in full, of the agreement covering the claims."""
+    agreement_ids = session.exec(
+        select(AgreementClaim.agreement_id).where(col(AgreementClaim.claim_id).in_(claim_ids))
+    ).all()
+    if not agreement_ids:
+        return None
+    row = session.exec(
+        select(Installment)
+        .join(InstallmentAgreement, col(InstallmentAgreement.id) == Installment.agreement_id)
+        .where(col(Installment.agreement_id).in_(agreement_ids))
+        .where(col(Installment.paid_ore) < col(Installment.amount_ore))
+        .where(col(Installment.due_on) <= day)
+        .order_by(col(Installment.due_on))
+    ).first()
+    return MissedInstallment(row.due_on, row.amount_ore - row.paid_ore) if row else None
+
+
+def draft_run_letters(engine: Engine, run_id: int, policy_path: Path | None = None) -> int:
+    """Create the outbound letters of run ``run_id``; returns how many were created."""
+    with Session(engine) as session:
+        run = session.get(ScheduledRun, run_id)
+        if run is None:
+            raise ValueError(f"no reminder run {run_id}")
+        day = date.fromisoformat(run.slot)
+        pending = [
+            letter_id
+            for letter_id in session.exec(
+                select(ReminderLetter.id)
+                .where(ReminderLetter.run_id == run_id)
+                .where(col(ReminderLetter.outbound_letter_id).is_(None))
+                .order_by(col(ReminderLetter.id))
+            ).all()
+            if letter_id is not None
+        ]
+    policy = policy_for(day, policy_path)
+    created = 0
+    for start in range(0, len(pending), BATCH):
+        with session_scope(engine) as session:
+            created += _draft_batch(session, pending[start : start + BATCH], day, policy)
+    return created
+
+
+def _draft_batch(session: Session, letter_ids: list[int], day: date, policy: Policy) -> int:
+    register = SqlRegister(session)
+    letters = session.exec(
+        select(ReminderLetter).where(col(ReminderLetter.id).in_(letter_ids))
+    ).all()
+    links = session.exec(
+        select(ReminderLetterClaim).where(col(ReminderLetterClaim.letter_id).in_(letter_ids))
+    ).all()
+    claims_of: dict[int, list[ReminderLetterClaim]] = {}
+    for link in links:
+        claims_of.setdefault(link.letter_id, []).append(link)
+    created = 0
+    for letter in letters:
+        if letter.outbound_letter_id is not None or letter.id is None:
+            continue
+        debtor = register.debtor(letter.debtor_id)
+        if debtor is None:
+            continue
+        rows = {claim.id: claim_row(claim) for claim in register.claims_of(letter.debtor_id)}
+        named = sorted(claims_of.get(letter.id, []), key=lambda link: link.claim_id)
+        claim_ids = [link.claim_id for link in named]
+        data: dict[str, Any] = {
+            "debtor_id": letter.debtor_id,
+            "claim_ids": claim_ids,
+            "kind": letter.kind,
+            "number": max((link.number for link in named), default=1),
+            "fee_kr": f"{letter.fee_ore / 100:.2f}",
+            "deadline": letter.deadline.isoformat(),
+            "transfer_notice": letter.transfer_notice,
+        }
+        missed = _missed(session, claim_ids, day) if letter.kind == "breach_reminder" else None
+        rendered = render_reminder(data, debtor, rows, policy, missed)
+        outbound = outbound_letter(
+            rendered,
+            debtor_id=letter.debtor_id,
+            run_id=letter.run_id,
+            kind=letter.kind,
+            state=(
+                LetterState.APPROVED.value if letter.released_on else LetterState.NEEDS_REVIEW.value
+            ),
+            channel=postal_channel(debtor),
+            policy_version=letter.policy_version,
+            trace={"reminder_letter_id": letter.id, "rules": letter.trace},
+            approved_by="policy" if letter.released_on else None,
+        )
+        session.add(outbound)
+        session.flush()
+        letter.outbound_letter_id = outbound.id
+        session.add(letter)
+        created += 1
+    if created:
+        run_id = str(letters[0].run_id)
+        record(
+            session,
+            "scheduler",
+            "run.letters_drafted",
+            "scheduled_run",
+            run_id,
+            {"letters": created},
+        )
+    return created

@@ -1,0 +1,556 @@
+"""``opkraevning remind --date D``: the reminder run over every open claim, once per date.
+
+Reads the facts a chunk of debtors at a time, applies the pure rules
+(``assistant/reminder_rules.py``) and, unless ``--dry-run``, records in one
+transaction: the run (unique per date: a second run for the same date, or a second
+instance running concurrently, creates nothing), the reminder letters with their
+traces (released at once only where policy says so), and the interest lines. The
+outcome is one JSON document; its names are stable (other tools read them).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from opkraevning.app.reminder.workers import outcomes
+from opkraevning.assistant.policy.bank_days import BankCalendar
+from opkraevning.assistant.policy.model import Policy, policy_for
+from opkraevning.assistant.rules.engine import (
+    REFS,
+    ClaimFact,
+    expiry_date,
+    interest_due,
+    plan_letters,
+    step_for_claim,
+)
+from opkraevning.store.audit import audit_row, write_audit
+from opkraevning.store.bulk import insert_rows
+from opkraevning.store.models import (
+    Claim,
+    ReminderLetter,
+    ReminderLetterClaim,
+    RunState,
+    ScheduledRun,
+)
+from opkraevning.store.types import utcnow
+
+RUN_KIND = "remind"
+LISTS = ("letters", "interest", "transfers", "own_collection", "write_offs", "near_expiry", "holds")
+BATCH = 5000
+RUN_TABLE = ScheduledRun.__table__  # type: ignore[attr-defined]
+LETTER_TABLE = ReminderLetter.__table__  # type: ignore[attr-defined]
+LETTER_CLAIM_TABLE = ReminderLetterClaim.__table__  # type: ignore[attr-defined]
+CLAIM_TABLE = Claim.__table__  # type: ignore[attr-defined]
+
+
+def kr(ore: int) -> str:
+    return str((Decimal(ore) / 100).quantize(Decimal("0.01")))
+
+
+@dataclass
+class RunOutcome:
+    date: str
+    policy_version: str
+    letters: list[dict[str, Any]] = field(default_factory=list)
+    interest: list[dict[str, Any]] = field(default_factory=list)
+    transfers: list[dict[str, Any]] = field(default_factory=list)
+    own_collection: list[dict[str, Any]] = field(default_factory=list)
+    write_offs: list[dict[str, Any]] = field(default_factory=list)
+    near_expiry: list[dict[str, Any]] = field(default_factory=list)
+    holds: list[dict[str, Any]] = field(default_factory=list)
+
+    totals: dict[str, int] = field(default_factory=dict)
+    # per letter, its trace and legal references as JSON text, made by the process that
+    # computed the chunk (recording only; never part of the outcome document)
+    prepared: list[tuple[str, str]] = field(default_factory=list, repr=False)
+    # only count the lists nobody records (transfers, own collection, write-offs, near
+    # expiry, holds): a run recorded without --json never looks at them
+    count_only: bool = field(default=False, repr=False)
+
+    def document(self) -> dict[str, Any]:
+        """The outcome as the stable JSON document (``remind --json``)."""
+        hidden = ("prepared", "count_only")
+        return {key: value for key, value in self.__dict__.items() if key not in hidden}
+
+    def prepare(self) -> None:
+        self.prepared = [
+            (json.dumps(letter["rules"]), json.dumps(letter["legal_refs"]))
+            for letter in self.letters
+        ]
+
+    def counts(self) -> dict[str, int]:
+        """How many of each; kept even when the lists themselves are not."""
+        return {name: self.totals.get(name, 0) + len(getattr(self, name)) for name in LISTS}
+
+    def add(self, part: RunOutcome, keep: bool) -> None:
+        for name in LISTS:
+            counted = part.totals.get(name, 0)
+            if keep:
+                getattr(self, name).extend(getattr(part, name))
+            else:
+                counted += len(getattr(part, name))
+            if counted:
+                self.totals[name] = self.totals.get(name, 0) + counted
+
+    def slim(self) -> None:
+        """Keep only what recording needs: a letter's trace and references travel as the
+        JSON in ``prepared`` (the other lists were only counted, see ``count_only``)."""
+        self.prepare()
+        for letter in self.letters:
+            del letter["rules"], letter["legal_refs"]
+
+
+def debtor_outcome(
+    claims: list[ClaimFact], day: date, policy: Policy, calendar: BankCalendar, out: RunOutcome
+) -> None:
+    steps = [(claim, step_for_claim(claim, day, policy, calendar)) for claim in claims]
+    counting = out.count_only
+    for claim, step in steps:
+        total = claim.remaining_ore + claim.unpaid_fees_ore + claim.unpaid_interest_ore
+        if step.action in ("hold", "transfer", "own_collection") and counting:
+            name = (
+                "holds"
+                if step.action == "hold"
+                else ("transfers" if step.action == "transfer" else "own_collection")
+            )
+            out.totals[name] = out.totals.get(name, 0) + 1
+        elif step.action == "hold":
+            out.holds.append({"claim_id": claim.id, "reason": step.reason})
+        elif step.action == "transfer":
+            out.transfers.append(
+                {
+                    "claim_id": claim.id,
+                    "amount_kr": kr(total),
+                    "fee_claims": claim.fee_claim_ids,
+                    "rules": step.trace.to_json(),
+                    "legal_refs": [REFS["transfer"], REFS["notice"]],
+                }
+            )
+        elif step.action == "own_collection":
+            out.own_collection.append(
+                {"claim_id": claim.id, "amount_kr": kr(total), "reason": step.reason}
+            )
+        expires, basis = expiry_date(claim, policy, calendar)
+        if expires <= day:
+            if counting:
+                out.totals["write_offs"] = out.totals.get("write_offs", 0) + 1
+            else:
+                out.write_offs.append(
+                    {
+                        "claim_id": claim.id,
+                        "expired_on": expires.isoformat(),
+                        "basis": basis,
+                        "amount_kr": kr(claim.remaining_ore),
+                        "legal_refs": [REFS["foraeldelse"]],
+                    }
+                )
+        elif (expires - day).days <= policy.foraeldelse.near_expiry_days:
+            if counting:
+                out.totals["near_expiry"] = out.totals.get("near_expiry", 0) + 1
+            else:
+                out.near_expiry.append(
+                    {"claim_id": claim.id, "expires_on": expires.isoformat(), "basis": basis}
+                )
+        posting = interest_due(claim, day, policy)
+        if posting is not None:
+            start, end, rate, amount = posting
+            out.interest.append(
+                {
+                    "claim_id": claim.id,
+                    "from": start.isoformat(),
+                    "to": end.isoformat(),
+                    "rate_pct": str(rate),
+                    "amount_kr": kr(amount),
+                    "legal_refs": [REFS["interest"]],
+                }
+            )
+    by_id = {claim.id: claim for claim in claims}
+    for plan in plan_letters(claims[0].debtor_id, steps, day, policy, calendar):
+        breach = any(by_id[claim_id].agreement is not None for claim_id in plan.claim_ids)
+        out.letters.append(
+            {
+                "debtor_id": plan.debtor_id,
+                "claim_ids": plan.claim_ids,
+                "kind": "breach_reminder" if breach else plan.kind,
+                "number": max(plan.numbers.values()),
+                "numbers": plan.numbers,
+                "fee_kr": kr(plan.fee_ore),
+                "deadline": plan.deadline.isoformat(),
+                "transfer_notice": plan.transfer_notice,
+                "rules": plan.rules,
+                "legal_refs": plan.legal_refs,
+            }
+        )
+
+
+def compute(
+    engine: Engine, day: date, policy: Policy, collect: bool = True, workers: int = 1
+) -> RunOutcome:
+    out = RunOutcome(day.isoformat(), policy.version)
+    with engine.connect() as connection:
+        for part in outcomes(engine, connection, day, policy, workers):
+            out.add(part, collect)
+    return out
+
+
+def release_letters(connection: Any, letter_ids: list[int], day: date, actor: str) -> int:
+    """Mark letters as sent on ``day`` and book each fee as a sub-claim of the letter's
+    first claim (Gældsstyrelsen wants fees as linked sub-claims). Returns letters released."""
+    if not letter_ids:
+        return 0
+    now = utcnow()
+    letters = connection.execute(
+        select(LETTER_TABLE.c.id, LETTER_TABLE.c.fee_ore, LETTER_TABLE.c.deadline).where(
+            LETTER_TABLE.c.id.in_(letter_ids), LETTER_TABLE.c.released_on.is_(None)
+        )
+    ).all()
+    if not letters:
+        return 0
+    connection.execute(
+        LETTER_TABLE.update()
+        .where(LETTER_TABLE.c.id.in_([row.id for row in letters]))
+        .values(released_on=day)
+    )
+    link = LETTER_CLAIM_TABLE
+    first_claims = dict(
+        connection.execute(
+            select(link.c.letter_id, func.min(link.c.claim_id))
+            .where(link.c.letter_id.in_([row.id for row in letters]))
+            .group_by(link.c.letter_id)
+        ).all()
+    )
+    parents = _parents(connection, list(first_claims.values()))
+    _book_sub_claims(
+        connection,
+        [
+            (
+                parents[first_claims[row.id]],
+                "fee",
+                f"G{row.id}",
+                "Rykkergebyr",
+                row.fee_ore,
+                day,
+                row.deadline,
+            )
+            for row in letters
+            if row.fee_ore > 0 and row.id in first_claims
+        ],
+        now,
+    )
+    write_audit(
+        connection,
+        [audit_row(actor, "letter.released", "reminder_letter", str(row.id)) for row in letters],
+    )
+    return len(letters)
+
+
+def _interest_text(item: dict[str, Any]) -> str:
+    return f"Renter {item['from']} – {item['to']} ({item['rate_pct']} % p.a.)"
+
+
+def _parents(connection: Any, claim_ids: list[str]) -> dict[str, Any]:
+    """The claims that fee and interest lines hang under, by id."""
+    columns = [CLAIM_TABLE.c[name] for name in ("id", "debtor_id", "claim_type", "reference")]
+    return {
+        row.id: row
+        for row in connection.execute(select(*columns).where(CLAIM_TABLE.c.id.in_(claim_ids)))
+    }
+
+
+SUB_CLAIM_COLUMNS = (
+    "id",
+    "debtor_id",
+    "claim_type",
+    "line",
+    "parent_claim_id",
+    "reference",
+    "description",
+    "amount_ore",
+    "issued_on",
+    "due_on",
+    "status",
+    "created_at",
+    "updated_at",
+)
+
+
+def _book_sub_claims(
+    connection: Any, lines: list[tuple[Any, str, str, str, int, date, date]], now: Any
+) -> None:
+    """Fee and interest lines as open claims linked to their main claim (Gældsstyrelsen
+    wants them as sub-claims): (parent, line, id suffix, description, øre, issued, due)."""
+    insert_rows(
+        connection,
+        CLAIM_TABLE,
+        SUB_CLAIM_COLUMNS,
+        [
+            (
+                f"{parent.id}-{suffix}",
+                parent.debtor_id,
+                parent.claim_type,
+                line,
+                parent.id,
+                parent.reference,
+                description,
+                amount,
+                issued,
+                due,
+                "open",
+                now,
+                now,
+            )
+            for parent, line, suffix, description, amount, issued, due in lines
+        ],
+    )
+
+
+def _record_interest(connection: Any, items: list[dict[str, Any]], now: Any) -> None:
+    """Book interest postings as interest lines linked to their claims."""
+    parents = _parents(connection, [item["claim_id"] for item in items])
+    lines = []
+    for item in items:
+        posted = date.fromisoformat(item["to"])
+        lines.append(
+            (
+                parents[item["claim_id"]],
+                "interest",
+                f"R{item['to'].replace('-', '')}",
+                _interest_text(item),
+                int(Decimal(item["amount_kr"]) * 100),
+                posted,
+                posted,
+            )
+        )
+    _book_sub_claims(connection, lines, now)
+
+
+def _start_run(connection: Any, policy: Policy, day: date) -> int | None:
+    """Take the slot: None when a run for this date exists (or another instance has it)."""
+    try:
+        with connection.begin_nested():
+            inserted = connection.execute(
+                insert(RUN_TABLE).values(
+                    kind=RUN_KIND,
+                    slot=day.isoformat(),
+                    state=RunState.RUNNING.value,
+                    instance=socket.gethostname(),
+                    policy_version=policy.version,
+                    started_at=utcnow(),
+                )
+            ).inserted_primary_key
+    except IntegrityError:
+        return None
+    assert inserted is not None
+    return int(inserted[0])
+
+
+def _reserve_letter_ids(connection: Any, count: int) -> list[int]:
+    """Ids for ``count`` new reminder letters, so they can be inserted in multi-row batches
+    (an INSERT … RETURNING in parameter order goes row by row on SQLite).
+
+    PostgreSQL: taken from the table's sequence, as any insert would. SQLite: after the
+    highest id; the run's transaction already holds SQLite's only write lock (it
+    inserted the run row), so nobody else can take them meanwhile.
+    """
+    if count == 0:
+        return []
+    if connection.dialect.name == "postgresql":
+        return list(
+            connection.scalars(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('reminder_letter', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": count},
+            ).all()
+        )
+    highest = connection.scalar(select(func.coalesce(func.max(LETTER_TABLE.c.id), 0)))
+    return list(range(int(highest) + 1, int(highest) + 1 + count))
+
+
+LETTER_COLUMNS = (
+    "id",
+    "debtor_id",
+    "run_id",
+    "kind",
+    "fee_ore",
+    "deadline",
+    "transfer_notice",
+    "policy_version",
+    "legal_refs",
+    "trace",
+    "created_at",
+)
+
+
+def _record_part(connection: Any, out: RunOutcome, run_id: int, policy: Policy, day: date) -> None:
+    """Store one chunk's letters (releasing what policy releases) and interest lines."""
+    now = utcnow()
+    if len(out.prepared) != len(out.letters):
+        out.prepare()
+    for start in range(0, len(out.letters), BATCH):
+        batch = out.letters[start : start + BATCH]
+        prepared = out.prepared[start : start + BATCH]
+        ids = _reserve_letter_ids(connection, len(batch))
+        insert_rows(
+            connection,
+            LETTER_TABLE,
+            LETTER_COLUMNS,
+            [
+                (
+                    letter_id,
+                    letter["debtor_id"],
+                    run_id,
+                    letter["kind"],
+                    int(Decimal(letter["fee_kr"]) * 100),
+                    date.fromisoformat(letter["deadline"]),
+                    bool(letter["transfer_notice"]),
+                    policy.version,
+                    refs,
+                    trace,
+                    now,
+                )
+                for letter_id, letter, (trace, refs) in zip(ids, batch, prepared, strict=True)
+            ],
+        )
+        insert_rows(
+            connection,
+            LETTER_CLAIM_TABLE,
+            ("letter_id", "claim_id", "number"),
+            [
+                (letter_id, claim_id, number)
+                for letter_id, letter in zip(ids, batch, strict=True)
+                for claim_id, number in letter["numbers"].items()
+            ],
+        )
+        released = [
+            letter_id
+            for letter_id, letter in zip(ids, batch, strict=True)
+            if (
+                policy.reminders.auto_release_breach_reminders
+                if letter["kind"] == "breach_reminder"
+                else policy.reminders.auto_release_reminders
+            )
+        ]
+        release_letters(connection, released, day, "policy")
+    for start in range(0, len(out.interest), BATCH):  # PostgreSQL: ≤ 65,535 parameters
+        _record_interest(connection, out.interest[start : start + BATCH], now)
+
+
+def _finish_run(connection: Any, run_id: int, counts: dict[str, int]) -> None:
+    connection.execute(
+        RUN_TABLE.update()
+        .where(RUN_TABLE.c.id == run_id)
+        .values(state=RunState.DONE.value, finished_at=utcnow(), summary=counts)
+    )
+    write_audit(
+        connection, [audit_row("scheduler", "remind.run", "scheduled_run", str(run_id), counts)]
+    )
+
+
+def remind(
+    engine: Engine,
+    day: date,
+    policy_path: Path | None = None,
+    dry_run: bool = False,
+    collect: bool = True,
+    workers: int = 1,
+) -> tuple[RunOutcome, int | None]:
+    """Run the reminder rules for ``day``; record it unless ``dry_run`` or already done.
+
+    Recording happens chunk by chunk inside one transaction: a run is stored whole or
+    not at all, and memory holds one chunk. With ``collect`` the outcome keeps every
+    list (for ``--json`` and exports); without it only the counts.
+    """
+    policy = policy_for(day, policy_path)
+    with engine.connect() as connection:
+        done = connection.execute(
+            select(RUN_TABLE.c.id)
+            .where(RUN_TABLE.c.kind == RUN_KIND)
+            .where(RUN_TABLE.c.slot == day.isoformat())
+        ).first()
+    if dry_run or done is not None:
+        return compute(engine, day, policy, collect, workers), None
+    out = RunOutcome(day.isoformat(), policy.version)
+    with engine.begin() as connection:
+        run_id = _start_run(connection, policy, day)
+        if run_id is None:
+            return compute(engine, day, policy, collect, workers), None
+        for part in outcomes(
+            engine, connection, day, policy, workers, prepare=True, slim=not collect
+        ):
+            _record_part(connection, part, run_id, policy, day)
+            out.add(part, collect)
+        _finish_run(connection, run_id, out.counts())
+    return out, run_id
+
+
+EXPORT_COLUMNS = ("claim_id", "amount_kr", "fee_claims")
+
+
+def export_lists(outcome: RunOutcome, directory: Path) -> list[Path]:
+    """transfers.csv/.json (for Gældsstyrelsen) and own_collection.csv/.json (udlæg)."""
+    import csv
+    import json
+
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, rows in (
+        ("transfers", outcome.transfers),
+        ("own_collection", outcome.own_collection),
+    ):
+        json_path = directory / f"{name}-{outcome.date}.json"
+        json_path.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+        csv_path = directory / f"{name}-{outcome.date}.csv"
+        with csv_path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(EXPORT_COLUMNS)
+            for row in rows:
+                writer.writerow(
+                    [row["claim_id"], row["amount_kr"], " ".join(row.get("fee_claims", []))]
+                )
+        written += [json_path, csv_path]
+    return written
+
+
+def _actions(outcome: RunOutcome) -> dict[str, str]:
+    actions: dict[str, str] = {}
+    for letter in outcome.letters:
+        for claim_id in letter["claim_ids"]:
+            actions[claim_id] = f"{letter['kind']} (fee {letter['fee_kr']})"
+    for name in ("transfers", "own_collection", "write_offs", "holds"):
+        for item in getattr(outcome, name):
+            actions[item["claim_id"]] = name
+    return actions
+
+
+def diff_outcomes(current: RunOutcome, other: RunOutcome) -> list[str]:
+    """What another policy would do differently on the same data, claim by claim."""
+    lines = [
+        f"{name}: {count} -> {other.counts()[name]}"
+        for name, count in current.counts().items()
+        if count != other.counts()[name]
+    ]
+    mine, theirs = _actions(current), _actions(other)
+    for claim_id in sorted(set(mine) | set(theirs)):
+        if mine.get(claim_id) != theirs.get(claim_id):
+            before, after = mine.get(claim_id, "nothing"), theirs.get(claim_id, "nothing")
+            lines.append(f"  {claim_id}: {before} -> {after}")
+    return lines
+
+
+def compute_with(
+    engine: Engine, day: date, policy_path: Path | None, workers: int = 1
+) -> RunOutcome:
+    """The outcome another policy file would give on the same data (stores nothing)."""
+    return compute(engine, day, policy_for(day, policy_path), workers=workers)

@@ -1,0 +1,399 @@
+"""From a read message to a draft reply a caseworker can approve unchanged.
+
+Pure: takes the reading, the debtor and their claims (plain values from the
+register), the policy in force and the day; returns a :class:`Draft` or ``None``
+when the message should get no reply (auto-replies, bounces, "other": a person
+decides those).
+
+Who may learn what (RULES.md §8):
+- not identified → a reply that discloses nothing and asks for the invoice number
+  or betalings-ID (never the CPR number);
+- identified but not verified → no amounts, no claim details; asks the citizen to
+  write by Digital Post or from the registered address;
+- verified → the substantive answer. It names debts, so it goes by Digital Post
+  unless policy allows secure email to a verified address; the email then only
+  says where the answer is. A debtor without CPR/CVR gets it by post (``print``).
+
+Proposed actions (a hold for a dispute, henstand or an estate; an agreement to
+create) are returned with the draft; they take effect when a caseworker approves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from opkraevning.assistant.drafting.letter_context import (
+    ClaimRow,
+    claim_row,
+    office,
+    open_claim,
+    postal_channel,
+    recipient,
+)
+from opkraevning.assistant.drafting.letters import RenderedLetter, render
+from opkraevning.assistant.policy.bank_days import BankCalendar
+from opkraevning.assistant.policy.model import Policy
+from opkraevning.assistant.proposals.installments import (
+    DeferralDecision,
+    Proposal,
+    decide_deferral,
+    propose_installments,
+)
+from opkraevning.assistant.read.reading import Reading
+from opkraevning.domain.folding import fold
+from opkraevning.store.register_lookup import ClaimFacts, DebtorFacts
+
+NO_REPLY_INTENTS = ("auto_reply", "bounce", "other")
+ESTATE = re.compile(r"doedsbo|afdoede|er doed|afgaaet ved doeden|skifteretsattest|gik bort")
+ACTIVE = ("open", "in_agreement", "transferred")
+
+
+@dataclass
+class Draft:
+    situation: str  # e.g. installment_counter, not_verified
+    letter: RenderedLetter
+    channel: str  # email, digital_post, print
+    recipient: str | None  # an email address; None for Digital Post and print
+    notice: RenderedLetter | None = None  # the email saying where the answer is
+    notice_recipient: str | None = None
+    proposal: dict[str, Any] | None = None
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    policy_version: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "situation": self.situation,
+            "template": self.letter.template,
+            "template_version": self.letter.template_version,
+            "channel": self.channel,
+            "recipient": self.recipient,
+            "subject": self.letter.subject,
+            "body": self.letter.text,
+            "legal_refs": self.letter.legal_refs,
+            "notice": (
+                {
+                    "template": self.notice.template,
+                    "recipient": self.notice_recipient,
+                    "subject": self.notice.subject,
+                    "body": self.notice.text,
+                }
+                if self.notice
+                else None
+            ),
+            "proposal": self.proposal,
+            "actions": self.actions,
+            "reasons": self.reasons,
+            "policy_version": self.policy_version,
+        }
+
+
+@dataclass(frozen=True)
+class Inquiry:
+    """Where the message came from, so the answer can go back the right way."""
+
+    channel: str  # email or digital_post
+    sender_address: str | None
+    sender_name: str | None
+
+
+def _rows(claims: list[ClaimFacts]) -> list[ClaimRow]:
+    """The debtor's claims as letter rows; a fee or interest line under a claim that went to
+    Gældsstyrelsen went with it."""
+    rows = [claim_row(claim) for claim in claims]
+    transferred = {
+        row.id for row in rows if row.line == "principal" and row.status == "transferred"
+    }
+    return [
+        replace(row, status="transferred") if row.parent_claim_id in transferred else row
+        for row in rows
+    ]
+
+
+def _outstanding(rows: list[ClaimRow]) -> list[ClaimRow]:
+    """Everything still owed, here or at Gældsstyrelsen."""
+    return [row for row in rows if row.status in ACTIVE and row.remaining_ore > 0]
+
+
+def _relevant(reading: Reading, rows: list[ClaimRow]) -> list[ClaimRow]:
+    """The claims the message is about (with their fee and interest lines); when it
+    names none, everything the debtor still owes."""
+    if reading.claim_ids:
+        named = set(reading.claim_ids)
+        return [row for row in rows if row.id in named or row.parent_claim_id in named]
+    return _outstanding(rows)
+
+
+def _owed(rows: list[ClaimRow]) -> list[ClaimRow]:
+    return [row for row in rows if row.status in ("open", "in_agreement") and row.remaining_ore]
+
+
+def _transferred(rows: list[ClaimRow]) -> list[ClaimRow]:
+    return [row for row in rows if row.status == "transferred" and row.line == "principal"]
+
+
+def _proposal_context(proposal: Proposal, rows: dict[str, ClaimRow]) -> dict[str, Any]:
+    return {
+        "decision": proposal.decision,
+        "reasons": proposal.reasons,
+        "claims": [rows[claim.id] for claim in proposal.claims],
+        "excluded": [{"claim": rows[x.claim.id], "reason": x.reason} for x in proposal.excluded],
+        "offer_ore": proposal.offer_ore,
+        "monthly_ore": proposal.monthly_ore,
+        "benchmark_ore": proposal.benchmark_ore,
+        "schedule": proposal.schedule,
+        "total_ore": proposal.total_ore,
+        "interest_ore": proposal.interest_ore,
+    }
+
+
+def _deferral_context(decision: DeferralDecision, rows: dict[str, ClaimRow]) -> dict[str, Any]:
+    return {
+        "decision": decision.decision,
+        "requested": decision.requested,
+        "until": decision.until,
+        "claims": [rows[claim.id] for claim in decision.claims],
+        "excluded": [{"claim": rows[x.claim.id], "reason": x.reason} for x in decision.excluded],
+    }
+
+
+def _payment_context(
+    reading: Reading, relevant: list[ClaimRow], claims: list[ClaimFacts], today: date
+) -> dict[str, Any]:
+    paid = {claim.id: claim.paid_ore for claim in claims}
+    mine = [row for row in relevant if row.status != "transferred"]
+    open_rows = [row for row in mine if row.remaining_ore > 0]
+    promised = sorted(date.fromisoformat(item["date"]) for item in reading.dates)
+    promised = [day for day in promised if day >= today]
+    paid_ore = sum(paid.get(row.id, 0) for row in mine)
+    if mine and not open_rows:
+        situation = "paid"
+    elif open_rows and paid_ore > 0:
+        situation = "partly"
+    elif open_rows and promised:
+        situation = "promise"
+    else:
+        situation = "not_seen"
+    return {
+        "situation": situation,
+        "claims": mine,
+        "open_claims": open_rows,
+        "paid_ore": paid_ore,
+        "remaining_ore": sum(row.remaining_ore for row in open_rows),
+        "promised_on": promised[0] if promised else None,
+    }
+
+
+def _hold(reason: str, rows: list[ClaimRow], until: date | None = None) -> dict[str, Any]:
+    return {
+        "action": "hold",
+        "reason": reason,
+        "claim_ids": [row.id for row in rows if row.line == "principal"],
+        "until": until.isoformat() if until else None,
+    }
+
+
+def _verified_letter(
+    reading: Reading,
+    claims: list[ClaimFacts],
+    policy: Policy,
+    today: date,
+    calendar: BankCalendar,
+) -> tuple[str, str, dict[str, Any], list[dict[str, Any]], dict[str, Any] | None]:
+    """(situation, template, context, actions, proposal json) for a verified writer."""
+    everything = _rows(claims)
+    relevant = _relevant(reading, everything)
+    rows = {row.id: row for row in relevant}
+    transferred = _transferred(relevant)
+    base: dict[str, Any] = {"transferred": transferred, "today": today}
+    intent = reading.intent
+    owed = _owed(relevant)
+    if intent in ("installment_request", "deferral_request") and transferred and not owed:
+        return "transferred", "svar_overdraget", base, [], None
+    if intent == "installment_request":
+        proposal = propose_installments(
+            [open_claim(row) for row in relevant],
+            policy,
+            today,
+            calendar,
+            offer_monthly_kr=reading.offer_monthly_kr,
+            income_monthly_kr=reading.income_monthly_kr,
+            children=reading.children,
+        )
+        template = {
+            "accept": "svar_afdrag_accepteret",
+            "counter": "svar_afdrag_modforslag",
+            "refuse": "svar_afdrag_afslag",
+        }[proposal.decision]
+        context = {
+            **base,
+            "proposal": _proposal_context(proposal, rows),
+            "total_paid_ore": sum(item.amount_ore for item in proposal.schedule),
+            "min_monthly_ore": int(policy.installments.min_monthly_kr * 100),
+            "max_months": policy.installments.max_months,
+            "income_ore": (reading.income_monthly_kr or 0) * 100,
+        }
+        actions = []
+        if proposal.decision != "refuse":
+            actions.append(
+                {
+                    "action": "agreement",
+                    "monthly_ore": proposal.monthly_ore,
+                    "claim_ids": [claim.id for claim in proposal.claims],
+                    "first_due_on": proposal.first_due_on.isoformat()
+                    if proposal.first_due_on
+                    else None,
+                    "needs_caseworker": proposal.needs_caseworker,
+                }
+            )
+        return f"installment_{proposal.decision}", template, context, actions, proposal.to_json()
+    if intent == "deferral_request":
+        decision = decide_deferral(
+            [open_claim(row) for row in relevant],
+            policy,
+            today,
+            calendar,
+            _first_future(reading, today),
+        )
+        context = {
+            **base,
+            "deferral": _deferral_context(decision, rows),
+            "max_days": policy.deferral.max_days,
+        }
+        actions = []
+        if decision.decision != "refuse":
+            hold_rows = [rows[claim.id] for claim in decision.claims]
+            actions.append(_hold("deferral", hold_rows, decision.until))
+        return (
+            f"deferral_{decision.decision}",
+            "svar_henstand",
+            context,
+            actions,
+            decision.to_json(),
+        )
+    if intent == "payment_notice":
+        payment = _payment_context(reading, relevant, claims, today)
+        return (
+            f"payment_{payment['situation']}",
+            "svar_betaling",
+            {**base, "payment": payment},
+            [],
+            None,
+        )
+    if intent == "dispute":
+        disputed = [row for row in relevant if row.status != "transferred" and row.remaining_ore]
+        context = {**base, "claims": disputed or relevant}
+        actions = [_hold("dispute", disputed)] if disputed else []
+        actions.append({"action": "caseworker", "reason": "dispute"})
+        return "dispute", "svar_indsigelse", context, actions, None
+    if intent == "balance_request":
+        mine = _owed(everything)
+        principal = [row for row in mine if row.line == "principal"]
+        context = {
+            **base,
+            "transferred": _transferred(_outstanding(everything)),
+            "claims": principal,
+            "fees_ore": sum(row.remaining_ore for row in mine if row.line == "fee"),
+            "interest_ore": sum(row.remaining_ore for row in mine if row.line == "interest"),
+            "total_ore": sum(row.remaining_ore for row in mine),
+        }
+        return "balance", "svar_saldo", context, [], None
+    if intent == "contact_update":
+        estate = bool(ESTATE.search(fold(reading.text)))
+        actions = [{"action": "update_contact", "text_in_message": True}]
+        if estate:
+            actions = [
+                _hold("estate", _owed(relevant)),
+                {"action": "caseworker", "reason": "estate"},
+            ]
+        return (
+            ("estate" if estate else "contact"),
+            "svar_kontakt",
+            {"estate": estate},
+            actions,
+            None,
+        )
+    raise ValueError(f"no reply for intent {intent!r}")
+
+
+def _first_future(reading: Reading, today: date) -> date | None:
+    days = sorted(date.fromisoformat(item["date"]) for item in reading.dates)
+    return next((day for day in days if day > today), None)
+
+
+def draft_reply(
+    reading: Reading,
+    inquiry: Inquiry,
+    debtor: DebtorFacts | None,
+    claims: list[ClaimFacts],
+    policy: Policy,
+    today: date,
+    calendar: BankCalendar | None = None,
+) -> Draft | None:
+    """The reply to one read message, or ``None`` when it should get none."""
+    if reading.auto_reply or reading.bounce or reading.intent in NO_REPLY_INTENTS:
+        return None
+    calendar = calendar or BankCalendar(policy.calendar.extra_closing_days)
+    common = {"office": office(policy), "today": today}
+    via_post = inquiry.channel == "digital_post"
+    back_channel = "digital_post" if via_post else "email"
+    back_to = None if via_post else inquiry.sender_address
+    if debtor is None:
+        letter = render(
+            "svar_ikke_identificeret",
+            {**common, "recipient": recipient(None, inquiry.sender_name)},
+        )
+        return Draft(
+            "not_identified",
+            letter,
+            back_channel,
+            back_to,
+            reasons=["Ingen sikker skyldner: svaret oplyser intet og beder om fakturanummer."],
+            policy_version=policy.version,
+        )
+    if not reading.verified_sender:
+        letter = render(
+            "svar_ikke_verificeret",
+            {**common, "recipient": recipient(None, inquiry.sender_name), "via_post": via_post},
+        )
+        return Draft(
+            "not_verified",
+            letter,
+            back_channel,
+            back_to,
+            reasons=["Afsenderen er ikke bekræftet: svaret nævner ingen beløb eller krav."],
+            policy_version=policy.version,
+        )
+    situation, template, context, actions, proposal = _verified_letter(
+        reading, claims, policy, today, calendar
+    )
+    letter = render(template, {**common, **context, "recipient": recipient(debtor)})
+    details = situation not in ("contact", "estate")
+    draft = Draft(
+        situation,
+        letter,
+        back_channel,
+        back_to,
+        proposal=proposal,
+        actions=actions,
+        policy_version=policy.version,
+    )
+    if not details or via_post:
+        return draft
+    if policy.letters.secure_email_to_verified:
+        draft.reasons.append("Politikken tillader sikker mail til en bekræftet adresse.")
+        return draft
+    draft.reasons.append(
+        "Svaret nævner gæld: det sendes med Digital Post, og mailen siger kun, hvor svaret er."
+    )
+    draft.channel, draft.recipient = postal_channel(debtor), None
+    if draft.channel == "digital_post":
+        if inquiry.sender_address:
+            draft.notice = render("email_henvisning", {**common, "recipient": recipient(debtor)})
+            draft.notice_recipient = inquiry.sender_address
+    else:
+        draft.reasons.append("Intet CPR/CVR til Digital Post: brevet skal sendes med posten.")
+    return draft

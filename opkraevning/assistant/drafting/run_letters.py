@@ -1,0 +1,112 @@
+"""The reminder run's letters as text: reminder, breach reminder, transfer notice,
+agreement confirmation. Pure: plain values in, :class:`RenderedLetter` out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from opkraevning.assistant.drafting.letter_context import ClaimRow, office, recipient
+from opkraevning.assistant.drafting.letters import RenderedLetter, render
+from opkraevning.assistant.policy.model import Policy
+from opkraevning.assistant.proposals.installments import ScheduledInstallment
+from opkraevning.assistant.rules.engine import REFS
+from opkraevning.store.register_lookup import DebtorFacts
+
+
+@dataclass(frozen=True)
+class MissedInstallment:
+    due_on: date
+    unpaid_ore: int
+
+
+def _ore(kr_text: str) -> int:
+    """The run's JSON carries amounts as "1234.50" kroner strings."""
+    return int(Decimal(kr_text) * 100)
+
+
+def reminder_context(
+    letter: dict[str, Any],
+    debtor: DebtorFacts,
+    claims: dict[str, ClaimRow],
+    policy: Policy,
+    missed: MissedInstallment | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """(template, context) for one letter of the run's ``--json`` output."""
+    rows = [claims[claim_id] for claim_id in letter["claim_ids"]]
+    fee_ore = _ore(letter["fee_kr"])
+    regime = policy.claim_types[rows[0].claim_type].regime
+    remaining = sum(row.remaining_ore for row in rows)
+    base = {
+        "office": office(policy),
+        "recipient": recipient(debtor),
+        "claims": rows,
+        "fee_ore": fee_ore,
+        "fee_ref": REFS[regime],
+        "deadline": date.fromisoformat(letter["deadline"]),
+        "transfer_notice": bool(letter["transfer_notice"]),
+    }
+    if letter["kind"] == "breach_reminder":
+        due = missed.due_on if missed else date.fromisoformat(letter["deadline"])
+        unpaid = missed.unpaid_ore if missed else remaining
+        return "rykker_misligholdt", {
+            **base,
+            "missed_due": due,
+            "missed_ore": unpaid,
+            "remaining_ore": remaining,
+        }
+    own_collection = all(policy.claim_types[row.claim_type].fortrinsberettiget for row in rows)
+    return "rykker", {
+        **base,
+        "number": int(letter["number"]),
+        "total_ore": remaining + fee_ore,
+        "own_collection": own_collection,
+    }
+
+
+def render_reminder(
+    letter: dict[str, Any],
+    debtor: DebtorFacts,
+    claims: dict[str, ClaimRow],
+    policy: Policy,
+    missed: MissedInstallment | None = None,
+) -> RenderedLetter:
+    template, context = reminder_context(letter, debtor, claims, policy, missed)
+    return render(template, context)
+
+
+def render_transfer_notice(
+    debtor: DebtorFacts, rows: list[ClaimRow], sent_on: date, policy: Policy
+) -> RenderedLetter:
+    return render(
+        "meddelelse_overdragelse",
+        {
+            "office": office(policy),
+            "recipient": recipient(debtor),
+            "claims": rows,
+            "total_ore": sum(row.remaining_ore for row in rows),
+            "sent_on": sent_on,
+        },
+    )
+
+
+def render_agreement(
+    debtor: DebtorFacts,
+    rows: list[ClaimRow],
+    schedule: list[ScheduledInstallment],
+    policy: Policy,
+) -> RenderedLetter:
+    return render(
+        "aftale_bekraeftelse",
+        {
+            "office": office(policy),
+            "recipient": recipient(debtor),
+            "claims": rows,
+            "schedule": schedule,
+            "monthly_ore": schedule[0].amount_ore,
+            "total_paid_ore": sum(item.amount_ore for item in schedule),
+            "interest_ore": sum(item.interest_ore for item in schedule),
+        },
+    )

@@ -1,0 +1,150 @@
+"""What does the citizen want? Intents from cue phrases, explainably.
+
+Each intent has weighted cue patterns, written for Danish-folded text (æ→ae, ø→oe,
+å→aa, so keyboards without Danish letters read the same) and for English. The
+score of an intent is the sum of the weights of its cues found in the new text;
+the cues that fired are returned as the explanation. The primary intent is the
+highest score (ties go to the more specific request); every intent that scored
+is kept, so a message asking for both a statement and instalments gets both
+answered. Machine mail (auto-replies, bounces) is decided by the parse stage.
+Negations are respected: "I do not dispute the amount" is not a dispute.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from opkraevning.domain.folding import fold
+
+INTENTS = (
+    "installment_request",
+    "deferral_request",
+    "payment_notice",
+    "dispute",
+    "balance_request",
+    "contact_update",
+    "auto_reply",
+    "bounce",
+    "other",
+)
+# ties: the earlier in this list wins
+PRIORITY = (
+    "contact_update",
+    "dispute",
+    "deferral_request",
+    "installment_request",
+    "payment_notice",
+    "balance_request",
+    "other",
+)
+_PAID = r"(betalt|overfoert)"
+_NOT = r"(?<!ikke )(?<!not )(?<!n't )(?<!never )(?<!aldrig )"
+
+CUES: dict[str, list[tuple[str, int]]] = {
+    "installment_request": [
+        (r"afdrag", 3),
+        (r"betalingsordning|betalingsaftale|ratebetaling|rateaftale", 3),
+        (r"\brater?\b", 2),
+        (r"payment plan|instal+ments?|pay in parts", 3),
+        (r"dele (det|beloebet|regningen) op", 3),
+        (r"\d\s*(kr\.?|kroner|dkk|,-)?\s*(om|pr\.?|per|hver|i)\s*(maaned|md\b|mdr|month|uge)", 3),
+        (r"hver den \d{1,2}\.", 2),
+        (r"maanedlige", 2),
+        (r"kan ikke betale (det hele|hele beloebet|det)? ?(paa|i) (en|een|\u00e9n) gang", 1),
+        (r"not able to pay it all|cannot pay (it )?all", 1),
+        (r"ikke i stand til at betale", 1),
+    ],
+    "deferral_request": [
+        (r"henstand", 4),
+        (r"udsaettelse|udsaette|udskyde|udskydelse", 4),
+        (r"vente med at betale", 4),
+        (r"betale (den )?senere|betale foerst", 3),
+        (r"postpone|defer|more time to pay|extension", 3),
+        (r"(til|efter) (den )?\d{1,2}\.\s*[a-z]+", 1),
+    ],
+    "payment_notice": [
+        # the writer's own act: "jeg har betalt", "det er overført i dag" — not
+        # "indtil det er betalt" (until) or "hvad der er indbetalt" (a question)
+        (r"(jeg |vi |han |hun )?har (nu |lige |allerede |i dag )?(ind)?(betalt|overfoert)", 4),
+        # "vi har allerede betalt noget af det, men resten …": a part, not the payment
+        (r"(betalt|paid) (noget|en del|lidt|part|some) (af|of)", -4),
+        (r"(?<!til )(?<!naar )\b(den|det|regningen|beloebet|fakturaen) er (nu )?" + _PAID, 3),
+        (r"\bbetalt nu\b", 3),
+        (r"kvittering", 2),
+        (r"(i|we) (have |just |already )?paid|payment (has been|was) made|receipt", 4),
+        (r"betaler (hele beloebet|det hele|resten|regningen|beloebet) (paa|i|den|om)", 3),
+        (r"overfoert (i dag|i gaar)", 3),
+    ],
+    "dispute": [
+        (rf"{_NOT}uenig|ikke enig", 4),
+        (r"\bklage\b|klager over|indsigelse", 4),
+        (r"annulleret|annullere|krediteres|kreditnota", 3),
+        (r"(regningen|kravet|beloebet|gebyret) er (forkert|urimelig)|forkert\b", 2),
+        (r"aldrig (modtaget|faaet|haft|benyttet)", 3),
+        (r"naegter at betale|ikke taenkt mig at betale|forveksling", 4),
+        (r"(ikke|slet ikke),? at jeg skal betale|skal ikke betale|skylder (jer )?ikke", 3),
+        (r"det maa vaere en fejl|er en fejl", 3),
+        (r"udmeldt", 2),
+        (rf"{_NOT}dispute|incorrect|wrong amount|never received", 3),
+        (r"forstaar ikke (den|det|hvad|regningen|kravet)", 1),
+    ],
+    "balance_request": [
+        (r"hvor meget skylder|hvad skylder", 4),
+        (r"saldo|kontoudtog|udtog|mellemvaerende|opgoerelse|oversigt over", 4),
+        (r"restbeloeb|hvad (der )?mangler", 2),
+        (r"send[e]? (den|regningen|fakturaen|brevet) igen|kopi af (regningen|fakturaen)", 4),
+        (r"how much do i owe|statement|balance", 4),
+    ],
+    "contact_update": [
+        (r"ny(e)? adresse|adresseaendring|flyttet|flytter til", 4),
+        (r"ny(e)? e-?mail|skift(e)? e-?mail|nyt (telefon)?nummer|ny mail", 4),
+        (r"doedsbo|er (doed|afgaaet ved doeden)|skifteretsattest|afdoede", 5),
+        (r"new address|moved to|changed my (email|address)", 4),
+    ],
+    "other": [
+        (r"\b(mange |tusind )?tak for (hjaelpen|en hurtig|behandlingen|svaret)", 2),
+        (r"svindel|phishing|er det jer|hvem er i", 5),
+        (r"mobilepay|hvordan (kan jeg )?betale|how (can|do) i pay", 4),
+    ],
+}
+_COMPILED = {
+    intent: [(re.compile(pattern), weight) for pattern, weight in cues]
+    for intent, cues in CUES.items()
+}
+
+
+@dataclass
+class IntentResult:
+    intent: str
+    intents: list[str]
+    scores: dict[str, int] = field(default_factory=dict)
+    cues: dict[str, list[str]] = field(default_factory=dict)
+
+
+def classify_intent(text: str, machine_kind: str = "human") -> IntentResult:
+    if machine_kind == "bounce":
+        return IntentResult("bounce", ["bounce"], {"bounce": 10}, {"bounce": ["delivery report"]})
+    if machine_kind == "auto_reply":
+        return IntentResult(
+            "auto_reply", ["auto_reply"], {"auto_reply": 10}, {"auto_reply": ["automatic reply"]}
+        )
+    folded = " ".join(fold(text).split())
+    scores: dict[str, int] = {}
+    cues: dict[str, list[str]] = {}
+    for intent, patterns in _COMPILED.items():
+        for pattern, weight in patterns:
+            match = pattern.search(folded)
+            if match:
+                scores[intent] = scores.get(intent, 0) + weight
+                cues.setdefault(intent, []).append(match.group(0))
+    # a request to pay later in full is a deferral, not a notice of payment
+    if scores.get("deferral_request") and scores.get("payment_notice"):
+        scores["payment_notice"] = max(0, scores["payment_notice"] - 3)
+    ranked = sorted(
+        (intent for intent, score in scores.items() if score > 0),
+        key=lambda intent: (-scores[intent], PRIORITY.index(intent)),
+    )
+    if not ranked:
+        return IntentResult("other", ["other"], {}, {})
+    return IntentResult(ranked[0], ranked, scores, cues)

@@ -1,0 +1,170 @@
+"""Draft replies: who may learn what, which channel, which actions (RULES.md §8)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from opkraevning.assistant.drafting.reply_drafts import draft_reply
+from opkraevning.assistant.policy.model import DEFAULT_POLICY, policy_for
+from opkraevning.cli import main
+from opkraevning.mailbox.outbox import contains_cpr
+from tests.assistant.drafting.letter_cases import (
+    CALENDAR,
+    EMAIL,
+    HUSLEJE,
+    KARLA,
+    LOEN,
+    NO_ID,
+    OVERDRAGET,
+    POLICY,
+    POST,
+    ROTTE,
+    TODAY,
+    reading,
+    reply_cases,
+)
+from tests.conftest import DEV_CORPUS, Database
+
+AMOUNT = re.compile(r"\d+,\d\d kr\.")
+CASES = reply_cases()
+
+
+def test_machine_mail_and_other_get_no_reply() -> None:
+    for intent in ("auto_reply", "bounce", "other"):
+        assert draft_reply(reading(intent), EMAIL, KARLA, [HUSLEJE], POLICY, TODAY) is None
+    auto = reading("installment_request", auto_reply=True)
+    assert draft_reply(auto, EMAIL, KARLA, [HUSLEJE], POLICY, TODAY) is None
+
+
+def test_not_identified_discloses_nothing_and_asks_for_the_invoice_number() -> None:
+    draft = CASES["ikke_identificeret"]
+    assert (draft.channel, draft.recipient) == ("email", EMAIL.sender_address)
+    assert not AMOUNT.search(draft.letter.text)
+    assert "fakturanummeret eller betalings-ID'et" in draft.letter.text
+    assert "Skriv ikke dit CPR-nummer" in draft.letter.text
+
+
+def test_not_verified_gets_no_amounts_and_no_claim_details() -> None:
+    draft = CASES["ikke_verificeret"]
+    assert draft.channel == "email"
+    assert not AMOUNT.search(draft.letter.text)
+    for claim in (HUSLEJE, LOEN):
+        assert claim.reference not in draft.letter.text
+    assert "Digital Post" in draft.letter.text
+    assert draft.proposal is None and draft.actions == []
+
+
+def test_verified_answer_goes_by_digital_post_and_the_email_only_points_there() -> None:
+    draft = CASES["saldo"]
+    assert (draft.channel, draft.recipient) == ("digital_post", None)
+    assert AMOUNT.search(draft.letter.text)
+    assert draft.notice is not None and draft.notice_recipient == EMAIL.sender_address
+    assert not AMOUNT.search(draft.notice.text)
+    assert "Digital Post" in draft.notice.text
+
+
+def test_secure_email_policy_sends_the_answer_to_the_verified_address(tmp_path: Path) -> None:
+    path = tmp_path / "policy.toml"
+    text = DEFAULT_POLICY.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("secure_email_to_verified = false", "secure_email_to_verified = true")
+    )
+    policy = policy_for(TODAY, path)
+    draft = draft_reply(
+        reading("balance_request"), EMAIL, KARLA, [HUSLEJE], policy, TODAY, CALENDAR
+    )
+    assert draft is not None
+    assert (draft.channel, draft.recipient, draft.notice) == ("email", EMAIL.sender_address, None)
+
+
+def test_a_debtor_without_cpr_or_cvr_gets_the_answer_by_post() -> None:
+    draft = draft_reply(
+        reading("balance_request"), EMAIL, NO_ID, [HUSLEJE], POLICY, TODAY, CALENDAR
+    )
+    assert draft is not None
+    assert (draft.channel, draft.notice) == ("print", None)
+
+
+def test_a_digital_post_question_is_answered_by_digital_post_without_a_notice() -> None:
+    draft = draft_reply(reading("balance_request"), POST, KARLA, [HUSLEJE], POLICY, TODAY, CALENDAR)
+    assert draft is not None
+    assert (draft.channel, draft.notice) == ("digital_post", None)
+
+
+def test_transferred_claims_are_referred_to_gaeldsstyrelsen() -> None:
+    draft = CASES["overdraget"]
+    assert draft.letter.template == "svar_overdraget"
+    assert "Gældsstyrelsen" in draft.letter.text and "gil-3" in draft.letter.legal_refs
+    mixed = CASES["afdrag_modforslag"]
+    assert OVERDRAGET.reference in mixed.letter.text  # named in the note about Gældsstyrelsen
+    assert mixed.proposal is not None
+    assert OVERDRAGET.id not in [claim["id"] for claim in mixed.proposal["claims"]]
+
+
+def test_dispute_proposes_a_hold_and_a_caseworker() -> None:
+    draft = CASES["indsigelse"]
+    assert {"action": "hold", "reason": "dispute", "claim_ids": [ROTTE.id], "until": None} in (
+        draft.actions
+    )
+    assert {"action": "caseworker", "reason": "dispute"} in draft.actions
+
+
+def test_installment_reply_carries_the_proposal_and_the_agreement_action() -> None:
+    draft = CASES["afdrag_accepteret"]
+    assert draft.situation == "installment_accept"
+    assert draft.proposal is not None and draft.proposal["monthly_ore"] == 100_000
+    action = next(action for action in draft.actions if action["action"] == "agreement")
+    assert action["claim_ids"] == [LOEN.id]
+    refused = CASES["afdrag_afslag_aftale"]
+    assert refused.situation == "installment_refuse"
+    assert not [action for action in refused.actions if action["action"] == "agreement"]
+    assert "kan ikke klage" in refused.letter.text  # § 2, stk. 3, 3. pkt.
+
+
+def test_estate_holds_reminders() -> None:
+    draft = CASES["doedsbo"]
+    assert draft.situation == "estate"
+    assert draft.actions[0]["action"] == "hold" and draft.actions[0]["reason"] == "estate"
+
+
+def test_ingest_json_fills_draft_for_every_message_that_should_get_one(
+    dev_database: Database, report_score: Callable[[str], None]
+) -> None:
+    labels = {
+        row["file"]: row
+        for row in map(json.loads, (DEV_CORPUS / "labels.jsonl").read_text().splitlines())
+    }
+    files = sorted(str(path) for path in (DEV_CORPUS / "mail").glob("*.eml"))
+    result = CliRunner().invoke(
+        main, ["ingest", *files], env={"OPKRAEVNING_DATABASE_URL": dev_database.url}
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert len(rows) == len(labels)
+    situations: Counter[str] = Counter()
+    for row in rows:
+        label = labels[row["file"]]
+        draft = row["draft"]
+        should = label["intent"] not in ("auto_reply", "bounce", "other")
+        assert (draft is not None) == should, row["file"]
+        if draft is None:
+            continue
+        situations[draft["situation"]] += 1
+        assert draft["body"] and draft["subject"] and draft["template_version"]
+        if draft["channel"] == "email":  # email never names debts (policy default)
+            assert not AMOUNT.search(draft["body"]), row["file"]
+        if draft["notice"]:
+            assert not AMOUNT.search(draft["notice"]["body"]), row["file"]
+        for text in (draft["body"], (draft["notice"] or {}).get("body", "")):
+            assert not contains_cpr(text), row["file"]
+    report_score(
+        f"drafts on the dev corpus ({dev_database.kind}): "
+        f"{sum(situations.values())} of {len(rows)} messages; "
+        + ", ".join(f"{name} {n}" for name, n in sorted(situations.items()))
+    )
