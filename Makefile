@@ -23,6 +23,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check opkraevning tests bench
 	$(BIN)/ruff format --check opkraevning tests bench
 	$(BIN)/mypy opkraevning
+	$(BIN)/lint-imports --no-cache
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.import_bench

@@ -33,13 +33,10 @@ from opkraevning.app.register_import import import_register
 from opkraevning.assistant.policy.bank_days import BankCalendar
 from opkraevning.assistant.policy.model import policy_for
 from opkraevning.assistant.rules.engine import (
-    AgreementFact,
-    ClaimFact,
-    HoldFact,
-    LetterFact,
     step_for_claim,
 )
 from opkraevning.demo.synthetic import write_register
+from opkraevning.domain.facts import AgreementFact, ClaimFact, HoldFact, LetterFact
 from opkraevning.store import migrate
 from opkraevning.store.db import make_engine
 from opkraevning.store.models import (

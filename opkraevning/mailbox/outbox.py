@@ -38,7 +38,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from opkraevning.assistant.parse.thread_links import case_token
-from opkraevning.assistant.read.identifiers import find_identifiers
+from opkraevning.domain.cpr import contains_cpr
 from opkraevning.logs import message_context
 from opkraevning.mailbox.formats.memo import OutgoingMemo, build_memo, validation_errors
 from opkraevning.settings import Settings
@@ -66,11 +66,6 @@ class PermanentSendError(SendError):
 class SentLookup(Protocol):
     def was_sent(self, message_id: str) -> bool | None:
         """True/False when known, None when it cannot be told."""
-
-
-def contains_cpr(text: str) -> bool:
-    """A valid CPR number anywhere in ``text`` (the same finder the matcher uses)."""
-    return bool(find_identifiers(text).cprs)
 
 
 @dataclass

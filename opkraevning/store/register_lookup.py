@@ -7,48 +7,13 @@ each have an index, so a match costs the same with 300 debtors as with a million
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
+from opkraevning.domain.register import ClaimFacts, DebtorFacts
 from opkraevning.store.models import Claim, Debtor, Payment
-
-
-@dataclass(frozen=True)
-class DebtorFacts:
-    id: str
-    kind: str
-    name: str
-    address: str
-    postcode: str
-    city: str
-    email: str | None
-    cpr: str | None
-    cvr: str | None
-
-
-@dataclass(frozen=True)
-class ClaimFacts:
-    id: str
-    debtor_id: str
-    claim_type: str
-    reference: str
-    payment_id: str | None
-    description: str
-    amount_ore: int
-    paid_ore: int
-    issued_on: date
-    due_on: date
-    status: str
-    line: str = "principal"
-    parent_claim_id: str | None = None
-
-    @property
-    def remaining_ore(self) -> int:
-        return self.amount_ore - self.paid_ore
 
 
 def _debtor(row: Debtor) -> DebtorFacts:

@@ -16,7 +16,7 @@ from sqlalchemy import String, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
-from opkraevning.assistant.rules.engine import AgreementFact, ClaimFact, HoldFact, LetterFact
+from opkraevning.domain.facts import AgreementFact, ClaimFact, HoldFact, LetterFact
 from opkraevning.store.models import (
     AgreementClaim,
     Claim,

@@ -27,12 +27,12 @@ from opkraevning.assistant.policy.bank_days import BankCalendar
 from opkraevning.assistant.policy.model import Policy, policy_for
 from opkraevning.assistant.rules.engine import (
     REFS,
-    ClaimFact,
     expiry_date,
     interest_due,
     plan_letters,
     step_for_claim,
 )
+from opkraevning.domain.facts import ClaimFact
 from opkraevning.store.audit import audit_row, write_audit
 from opkraevning.store.bulk import insert_rows
 from opkraevning.store.models import (

@@ -9,7 +9,7 @@ from typing import Any
 from opkraevning.assistant.policy.model import Policy
 from opkraevning.assistant.proposals.installments import OpenClaim
 from opkraevning.domain.claim_types import danish_name
-from opkraevning.store.register_lookup import ClaimFacts, DebtorFacts
+from opkraevning.domain.register import ClaimFacts, DebtorFacts
 
 LINE_NAMES = {"fee": "Rykkergebyr", "interest": "Renter"}
 

@@ -44,7 +44,7 @@ from opkraevning.assistant.proposals.installments import (
 )
 from opkraevning.assistant.read.reading import Reading
 from opkraevning.domain.folding import fold
-from opkraevning.store.register_lookup import ClaimFacts, DebtorFacts
+from opkraevning.domain.register import ClaimFacts, DebtorFacts
 
 NO_REPLY_INTENTS = ("auto_reply", "bounce", "other")
 ESTATE = re.compile(r"doedsbo|afdoede|er doed|afgaaet ved doeden|skifteretsattest|gik bort")

@@ -13,7 +13,7 @@ from opkraevning.assistant.drafting.letters import RenderedLetter, render
 from opkraevning.assistant.policy.model import Policy
 from opkraevning.assistant.proposals.installments import ScheduledInstallment
 from opkraevning.assistant.rules.engine import REFS
-from opkraevning.store.register_lookup import DebtorFacts
+from opkraevning.domain.register import DebtorFacts
 
 
 @dataclass(frozen=True)

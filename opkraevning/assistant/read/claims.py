@@ -23,7 +23,7 @@ from rapidfuzz.distance import Levenshtein
 
 from opkraevning.assistant.read.identifiers import Identifiers, find_amounts_ore, find_identifiers
 from opkraevning.domain.folding import fold
-from opkraevning.store.register_lookup import ClaimFacts
+from opkraevning.domain.register import ClaimFacts
 
 CLAIM_TYPE_WORDS: dict[str, tuple[str, ...]] = {
     "husleje": ("husleje",),

@@ -14,12 +14,11 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from stdnum import luhn
-from stdnum.dk import cpr as cpr_number
 from stdnum.dk import cvr as cvr_number
 
+from opkraevning.domain.cpr import find_cprs
 from opkraevning.domain.folding import fold
 
-_CPR = re.compile(r"(?<![\d-])(\d{6})[-\s]?(\d{4})(?![\d-])")
 _CVR = re.compile(r"\bcvr[\s.:-]*(?:nr\.?|nummer)?[\s.:-]*(\d{2}\s?\d{2}\s?\d{2}\s?\d{2})\b", re.I)
 _FI_LINE = re.compile(r"\+?71\s*<\s*([\d\s]{15,25}?)\s*\+\s*\d{8}\s*<")
 _DIGIT_RUN = re.compile(r"(?<![\d.,])\d(?:[ .]?\d){14}(?![\d])")
@@ -66,11 +65,7 @@ def find_identifiers(text: str) -> Identifiers:
     for match in _REFERENCE_SUFFIX.finditer(text):
         found.reference_suffixes.append(match.group(1))
     cleaned = _FI_LINE.sub(" ", text)
-    for match in _CPR.finditer(cleaned):
-        digits = match.group(1) + match.group(2)
-        if cpr_number.is_valid(digits) and digits not in found.payment_ids:
-            found.cprs.append(digits)
-    found.cprs = _unique(found.cprs)
+    found.cprs = [cpr for cpr in find_cprs(cleaned) if cpr not in found.payment_ids]
     found.cvrs = _unique(found.cvrs)
     found.payment_ids = _unique(found.payment_ids)
     found.references = _unique(found.references)

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from rapidfuzz.distance import JaroWinkler
 
 from opkraevning.assistant.read.identifiers import Identifiers
 from opkraevning.domain.folding import fold
 from opkraevning.domain.privacy import mask_cpr
+from opkraevning.domain.register import DebtorFacts, Register
 from opkraevning.domain.street import street_key
-from opkraevning.store.register_lookup import ClaimFacts, DebtorFacts
 
 # kind → (confidence, rank); a lower rank is stronger evidence
 STRENGTH = {
@@ -42,16 +41,6 @@ _COMPANY_FORMS = re.compile(r"\b(?:a/s|aps|i/s|ivs|k/s|p/s|amba|a\.m\.b\.a\.)(?=
 _ADDRESS_IN_TEXT = re.compile(
     r"([^\W\d_][^\W\d_.'-]*(?:[ .-]+[^\W\d_][^\W\d_.'-]*){0,3})\.?\s+(\d{1,4}[a-z]?)\b"
 )
-
-
-class Register(Protocol):
-    def debtor(self, debtor_id: str) -> DebtorFacts | None: ...
-    def debtors_by_cpr(self, cpr: str) -> list[DebtorFacts]: ...
-    def debtors_by_cvr(self, cvr: str) -> list[DebtorFacts]: ...
-    def debtors_by_email(self, email: str) -> list[DebtorFacts]: ...
-    def debtors_by_street(self, keys: list[str]) -> list[DebtorFacts]: ...
-    def claims_by_payment_ids(self, payment_ids: list[str]) -> list[ClaimFacts]: ...
-    def claims_by_references(self, references: list[str]) -> list[ClaimFacts]: ...
 
 
 @dataclass

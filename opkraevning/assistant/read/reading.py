@@ -25,7 +25,7 @@ from opkraevning.assistant.read.identifiers import (
 )
 from opkraevning.assistant.read.intents import classify_intent
 from opkraevning.assistant.read.matching import MatchInput, match_debtor
-from opkraevning.store.register_lookup import SqlRegister
+from opkraevning.domain.register import Register
 
 
 @dataclass
@@ -61,7 +61,7 @@ def _returned_text(raw: bytes) -> str:
         return ""
 
 
-def read_message(register: SqlRegister, parsed: dict[str, Any], raw: bytes, today: date) -> Reading:
+def read_message(register: Register, parsed: dict[str, Any], raw: bytes, today: date) -> Reading:
     machine = parsed.get("machine") or {}
     machine_kind = machine.get("kind", "human")
     body = parsed.get("body") or ""

@@ -23,7 +23,7 @@ from opkraevning.assistant.policy.bank_days import BankCalendar
 from opkraevning.assistant.policy.model import policy_for
 from opkraevning.assistant.proposals.installments import propose_installments
 from opkraevning.assistant.read.reading import Reading
-from opkraevning.store.register_lookup import ClaimFacts, DebtorFacts
+from opkraevning.domain.register import ClaimFacts, DebtorFacts
 
 TODAY = date(2026, 11, 27)
 POLICY = policy_for(TODAY)

@@ -11,16 +11,13 @@ import pytest
 from opkraevning.assistant.policy.bank_days import BankCalendar
 from opkraevning.assistant.policy.model import policy_for
 from opkraevning.assistant.rules.engine import (
-    AgreementFact,
-    ClaimFact,
-    HoldFact,
-    LetterFact,
     expiry_date,
     interest_due,
     last_on_time,
     plan_letters,
     step_for_claim,
 )
+from opkraevning.domain.facts import AgreementFact, ClaimFact, HoldFact, LetterFact
 
 POLICY = policy_for(date(2026, 11, 27))
 CALENDAR = BankCalendar(POLICY.calendar.extra_closing_days)
