@@ -24,8 +24,7 @@ from opkraevning.domain.privacy import mask_cpr, redact_cpr_in_text
 from opkraevning.settings import Settings
 from opkraevning.store import migrate
 from opkraevning.templates_da.formatting import dato, kr
-from opkraevning.web.api import api_router
-from opkraevning.web.pages import (
+from opkraevning.templates_da.names import (
     AGREEMENT_STATUSES,
     CHANNEL_NAMES,
     CLAIM_STATUSES,
@@ -33,9 +32,11 @@ from opkraevning.web.pages import (
     INTENT_NAMES,
     LETTER_KINDS,
     STATE_NAMES,
-    page_router,
 )
-from opkraevning.web.security import LoginRequired, PageUser
+from opkraevning.web.api import api_router
+from opkraevning.web.deps import PageUser
+from opkraevning.web.pages import page_router
+from opkraevning.web.security import LoginRequired
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -84,6 +85,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     templates = _templates()
+    app.state.templates = templates
 
     @app.exception_handler(LoginRequired)
     def _login_required(request: Request, exc: LoginRequired) -> Response:
@@ -151,5 +153,5 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         return get_swagger_ui_html(openapi_url="/api/openapi.json", title="opkraevning API")
 
     app.include_router(api_router())
-    app.include_router(page_router(templates))
+    app.include_router(page_router())
     return app

@@ -3,23 +3,17 @@
 Pages redirect to the log-in page when there is no session; the API answers 401.
 Every state-changing request must carry the session's CSRF token (a form field
 ``csrf_token`` on pages, the header ``X-CSRF-Token`` on the API); without it: 403.
+The dependencies that apply these checks are in ``opkraevning.web.deps``.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated
-from urllib.parse import quote
 
-from fastapi import Depends, HTTPException, Request
-from sqlmodel import Session
+from fastapi import HTTPException
 
-from opkraevning.store.db import session_scope
 from opkraevning.store.models import Role
-from opkraevning.store.types import utcnow
-from opkraevning.web.auth import session_user
 
 SESSION_COOKIE = "opk_session"
 LOGIN_COOKIE = "opk_login"
@@ -43,52 +37,6 @@ class Caseworker:
         return self.role == Role.ADMINISTRATOR.value
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the handler returns, else rolled back."""
-    with session_scope(request.app.state.engine) as session:
-        yield session
-
-
-Db = Annotated[Session, Depends(get_db)]
-
-
-def _caseworker(request: Request) -> Caseworker | None:
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
-        return None
-    with session_scope(request.app.state.engine) as session:
-        found = session_user(session, token)
-        if found is None:
-            return None
-        user, web = found
-        now = utcnow()
-        if (now - web.last_seen_at).total_seconds() > 60:
-            web.last_seen_at = now
-            session.add(web)
-        assert user.id is not None
-        return Caseworker(user.id, user.username, user.role, web.csrf_token)
-
-
-def page_user(request: Request) -> Caseworker:
-    caseworker = _caseworker(request)
-    if caseworker is None:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        raise LoginRequired(quote(target, safe="/?=&"))
-    request.state.caseworker = caseworker
-    return caseworker
-
-
-def api_user(request: Request) -> Caseworker:
-    caseworker = _caseworker(request)
-    if caseworker is None:
-        raise HTTPException(401, "log ind først", headers={"WWW-Authenticate": "Cookie"})
-    return caseworker
-
-
-PageUser = Annotated[Caseworker, Depends(page_user)]
-ApiUser = Annotated[Caseworker, Depends(api_user)]
-
-
 def require_admin(caseworker: Caseworker) -> None:
     if not caseworker.is_admin:
         raise HTTPException(403, "kræver rollen administrator")
@@ -97,20 +45,3 @@ def require_admin(caseworker: Caseworker) -> None:
 def require_csrf(caseworker: Caseworker, given: str | None) -> None:
     if not given or not secrets.compare_digest(caseworker.csrf, given):
         raise HTTPException(403, "ugyldigt CSRF-token: genindlæs siden")
-
-
-def api_csrf(request: Request, caseworker: ApiUser) -> Caseworker:
-    """An API user whose request carries the CSRF header (for every POST)."""
-    require_csrf(caseworker, request.headers.get("X-CSRF-Token"))
-    return caseworker
-
-
-ApiWriter = Annotated[Caseworker, Depends(api_csrf)]
-
-
-def admin_api(caseworker: ApiUser) -> Caseworker:
-    require_admin(caseworker)
-    return caseworker
-
-
-AdminApi = Annotated[Caseworker, Depends(admin_api)]

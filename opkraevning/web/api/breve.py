@@ -1,0 +1,55 @@
+"""Breve: approve, edit, reject, exclude from a run, send again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from opkraevning.app import casework
+from opkraevning.store import casework_queries as q
+from opkraevning.web.deps import ApiWriter, Db
+
+router = APIRouter()
+
+
+class Approval(BaseModel):
+    body: str | None = Field(default=None, max_length=100_000, description="edited text, if any")
+
+
+class Reason(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class Text(BaseModel):
+    body: str = Field(min_length=1, max_length=100_000)
+
+
+@router.post("/breve/{letter_id}/godkend")
+def approve(letter_id: int, approval: Approval, user: ApiWriter, db: Db) -> dict[str, Any]:
+    letter = casework.approve_letter(db, letter_id, user.username, approval.body)
+    return q.jsonable_letter(letter)
+
+
+@router.post("/breve/{letter_id}/rediger")
+def edit(letter_id: int, text: Text, user: ApiWriter, db: Db) -> dict[str, Any]:
+    letter = casework.edit_letter(db, letter_id, text.body, user.username)
+    return q.jsonable_letter(letter)
+
+
+@router.post("/breve/{letter_id}/afvis")
+def reject(letter_id: int, reason: Reason, user: ApiWriter, db: Db) -> dict[str, Any]:
+    letter = casework.reject_letter(db, letter_id, reason.reason, user.username)
+    return q.jsonable_letter(letter)
+
+
+@router.post("/breve/{letter_id}/udeluk")
+def exclude(letter_id: int, reason: Reason, user: ApiWriter, db: Db) -> dict[str, Any]:
+    letter = casework.exclude_run_letter(db, letter_id, reason.reason, user.username)
+    return q.jsonable_letter(letter)
+
+
+@router.post("/breve/{letter_id}/igen")
+def retry(letter_id: int, user: ApiWriter, db: Db) -> dict[str, Any]:
+    return q.jsonable_letter(casework.retry_letter(db, letter_id, user.username))

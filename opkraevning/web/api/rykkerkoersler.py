@@ -1,0 +1,68 @@
+"""Rykkerkørsler: the runs, one run's letters, batch approval, transfers to Gældsstyrelsen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from opkraevning.app import casework
+from opkraevning.store import casework_queries as q
+from opkraevning.store.models import ScheduledRun
+from opkraevning.web.deps import ApiUser, ApiWriter, Db
+from opkraevning.web.run_lists import forget
+
+router = APIRouter()
+
+
+class Transfer(BaseModel):
+    claim_ids: list[str] = Field(min_length=1, max_length=10_000)
+
+
+class BatchApproval(BaseModel):
+    letter_ids: list[int] | None = None
+
+
+@router.post("/overdragelser")
+def transferred(
+    request: Request, transfer: Transfer, user: ApiWriter, db: Db
+) -> list[dict[str, Any]]:
+    """Mark claims as handed to Gældsstyrelsen; returns the drafted notices."""
+    letters = casework.mark_transferred(
+        db, transfer.claim_ids, user.username, request.app.state.settings.policy_file
+    )
+    forget()
+    return [q.jsonable_letter(letter) for letter in letters]
+
+
+@router.get("/rykkerkoersler")
+def runs(user: ApiUser, db: Db) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": run.id,
+            "date": run.slot,
+            "state": run.state,
+            "summary": run.summary,
+            "policy_version": run.policy_version,
+        }
+        for run in q.runs(db)
+    ]
+
+
+@router.get("/rykkerkoersler/{run_id}/breve")
+def run_letters(run_id: int, user: ApiUser, db: Db, state: str = "needs_review") -> dict[str, Any]:
+    if db.get(ScheduledRun, run_id) is None:
+        raise HTTPException(404, "findes ikke")
+    letters, counts = q.run_letters(db, run_id, state)
+    return {
+        "counts": dict(counts),
+        "letters": [{**q.jsonable_letter(letter), "debtor_name": name} for letter, name in letters],
+    }
+
+
+@router.post("/rykkerkoersler/{run_id}/godkend")
+def approve_run(run_id: int, batch: BatchApproval, user: ApiWriter, db: Db) -> dict[str, int]:
+    if db.get(ScheduledRun, run_id) is None:
+        raise HTTPException(404, "findes ikke")
+    return {"approved": casework.approve_run_batch(db, run_id, user.username, batch.letter_ids)}

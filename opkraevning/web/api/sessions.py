@@ -1,0 +1,54 @@
+"""Log-in, log-out and who am I."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from pydantic import BaseModel, Field
+
+from opkraevning.store.db import session_scope
+from opkraevning.web.auth import authenticate, close_session, open_session
+from opkraevning.web.deps import ApiUser, ApiWriter
+from opkraevning.web.security import SESSION_COOKIE
+
+router = APIRouter()
+
+
+class Credentials(BaseModel):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=256)
+
+
+@router.post("/log-ind")
+def login(request: Request, response: Response, credentials: Credentials) -> dict[str, str]:
+    settings = request.app.state.settings.web
+    with session_scope(request.app.state.engine) as session:
+        # the failure count must be committed, so the refusal is raised afterwards
+        result = authenticate(session, credentials.username, credentials.password, settings)
+        if result.user is not None:
+            token, csrf = open_session(session, result.user, settings)
+            role = result.user.role
+    if result.user is None:
+        raise HTTPException(423 if result.reason == "locked" else 401, "log-ind afvist")
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(settings.session_hours * 3600),
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="strict",
+        path="/",
+    )
+    return {"csrf_token": csrf, "role": role}
+
+
+@router.post("/log-ud")
+def logout(request: Request, response: Response, user: ApiWriter) -> dict[str, str]:
+    with session_scope(request.app.state.engine) as session:
+        close_session(session, request.cookies.get(SESSION_COOKIE))
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return {"status": "logget ud"}
+
+
+@router.get("/mig")
+def me(user: ApiUser) -> dict[str, str]:
+    return {"username": user.username, "role": user.role, "csrf_token": user.csrf}

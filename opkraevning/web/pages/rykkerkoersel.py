@@ -1,0 +1,84 @@
+"""Rykkerkørsel: the recorded reminder runs, one run's letters and lists, batch approval
+and marking claims as handed to Gældsstyrelsen."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from opkraevning.app import casework
+from opkraevning.store import casework_queries as q
+from opkraevning.store.db import session_scope
+from opkraevning.store.models import ScheduledRun
+from opkraevning.web.deps import Db, PageUser
+from opkraevning.web.pages.common import back, render
+from opkraevning.web.run_lists import forget, run_lists
+from opkraevning.web.security import require_csrf
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/rykkerkoersel", response_class=HTMLResponse)
+def runs(request: Request, user: PageUser, db: Db) -> Response:
+    return render(request, "rykkerkoersler.html", {"user": user, "runs": q.runs(db)})
+
+
+@router.get("/rykkerkoersel/{run_id}", response_class=HTMLResponse)
+def run(
+    request: Request,
+    run_id: int,
+    user: PageUser,
+    db: Db,
+    tilstand: str = "needs_review",
+    besked: str = "",
+    politik: str = "",
+) -> Response:
+    scheduled = db.get(ScheduledRun, run_id)
+    if scheduled is None:
+        raise HTTPException(404, "Kørslen findes ikke.")
+    letters, counts = q.run_letters(db, run_id, tilstand)
+    lists = run_lists(
+        request.app.state.engine,
+        date.fromisoformat(scheduled.slot),
+        request.app.state.settings.policy_file,
+        politik or None,
+    )
+    return render(
+        request,
+        "rykkerkoersel.html",
+        {
+            "user": user,
+            "run": scheduled,
+            "letters": letters,
+            "counts": counts,
+            "tilstand": tilstand,
+            "besked": besked,
+            "lists": lists,
+            "politik": politik,
+        },
+    )
+
+
+@router.post("/rykkerkoersel/{run_id}/overdrag")
+async def transfer(request: Request, run_id: int, user: PageUser) -> Response:
+    form = await request.form()
+    require_csrf(user, str(form.get("csrf_token") or ""))
+    chosen = [str(value) for value in form.getlist("claim_id")]
+    policy = request.app.state.settings.policy_file
+    with session_scope(request.app.state.engine) as db:
+        letters = casework.mark_transferred(db, chosen, user.username, policy)
+    forget()
+    return back(f"/rykkerkoersel/{run_id}", f"{len(chosen)}-krav-sendt-{len(letters)}-breve")
+
+
+@router.post("/rykkerkoersel/{run_id}/godkend")
+async def approve_batch(request: Request, run_id: int, user: PageUser) -> Response:
+    form = await request.form()
+    require_csrf(user, str(form.get("csrf_token") or ""))
+    chosen = [int(str(value)) for value in form.getlist("letter_id") if str(value).isdigit()]
+    with session_scope(request.app.state.engine) as db:
+        ids = chosen if form.get("valgte") else None
+        count = casework.approve_run_batch(db, run_id, user.username, ids)
+    return back(f"/rykkerkoersel/{run_id}", f"{count}-godkendt")

@@ -1,0 +1,103 @@
+"""Sag: one message with its reading, its draft and the debtor beside it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from opkraevning.app import casework
+from opkraevning.store import casework_queries as q
+from opkraevning.store.models import InboundMessage
+from opkraevning.web.deps import Db, PageUser
+from opkraevning.web.pages.common import back, render
+from opkraevning.web.security import require_csrf
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/sag/{message_id}", response_class=HTMLResponse)
+def case(request: Request, message_id: int, user: PageUser, db: Db, besked: str = "") -> Response:
+    message = db.get(InboundMessage, message_id)
+    if message is None:
+        raise HTTPException(404, "Henvendelsen findes ikke.")
+    casework.log_view(db, user.username, "inbound_message", str(message_id))
+    return render(request, "sag.html", _case_context(db, message, user, besked))
+
+
+@router.get("/sag/{message_id}/original")
+def case_raw(message_id: int, user: PageUser, db: Db) -> Response:
+    """The message exactly as received, as plain text (never rendered as HTML)."""
+    message = db.get(InboundMessage, message_id)
+    if message is None:
+        raise HTTPException(404)
+    casework.log_view(db, user.username, "inbound_message.raw", str(message_id))
+    return Response(
+        message.raw,
+        media_type="text/plain; charset=utf-8",
+        headers={"Content-Disposition": "inline", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@router.post("/sag/{message_id}/skyldner")
+def pick_debtor(
+    request: Request,
+    message_id: int,
+    user: PageUser,
+    db: Db,
+    debtor_id: Annotated[str, Form(max_length=32)],
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    require_csrf(user, csrf_token)
+    from opkraevning.app.pipeline import local_today
+
+    casework.assign_debtor(
+        db,
+        message_id,
+        debtor_id.strip(),
+        user.username,
+        local_today(),
+        request.app.state.settings.policy_file,
+    )
+    return back(f"/sag/{message_id}", "skyldner-valgt")
+
+
+def _case_context(db: Session, message: InboundMessage, user: Any, notice: str) -> dict[str, Any]:
+    parsed = message.parsed or {}
+    reading = parsed.get("reading") or {}
+    letters = q.letters_of_message(db, message.id or 0)
+    reply = next((letter for letter in reversed(letters) if letter.kind == "reply"), None)
+    notice_letter = next(
+        (
+            letter
+            for letter in letters
+            if letter.kind == "reply_notice"
+            and reply
+            and (letter.trace or {}).get("notice_for") == reply.id
+        ),
+        None,
+    )
+    history = q.debtor_history(db, message.debtor_id) if message.debtor_id else None
+    from opkraevning.templates_da import references
+
+    refs = references()
+    return {
+        "user": user,
+        "message": message,
+        "parsed": parsed,
+        "mail": parsed.get("mail") or {},
+        "memo": parsed.get("memo") or {},
+        "reading": reading,
+        "candidates": q.debtors_by_ids(db, list(reading.get("candidates") or [])),
+        "reply": reply,
+        "notice_letter": notice_letter,
+        "older": [
+            letter for letter in letters if letter is not reply and letter is not notice_letter
+        ],
+        "trace": (reply.trace or {}) if reply else {},
+        "refs": refs,
+        "h": history,
+        "besked": notice,
+    }
