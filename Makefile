@@ -22,7 +22,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check opkraevning tests bench
 	$(BIN)/ruff format --check opkraevning tests bench
-	$(BIN)/mypy opkraevning
+	$(BIN)/mypy opkraevning tests bench
 	$(BIN)/lint-imports --no-cache
 
 bench: $(STAMP)

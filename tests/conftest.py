@@ -24,6 +24,8 @@ from sqlmodel import SQLModel
 from opkraevning.store import migrate
 from opkraevning.store.db import make_engine
 
+pytest_plugins = ["tests.mailbox.dovecot"]  # the session's Dovecot and the `imap` fixture
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DEV_CORPUS = SHARED / "corpus" / "dev"
 DEV_REGISTER = DEV_CORPUS / "register"

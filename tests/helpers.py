@@ -12,6 +12,40 @@ from pathlib import Path
 from typing import Any
 
 
+class Worker(threading.Thread):
+    """A test thread that hands its exception back: ``finish`` re-raises it, and fails
+    when the thread has not ended within the time-out (a hung thread is a failure,
+    not a pass)."""
+
+    def __init__(self, target: Callable[..., object], *args: object, name: str = "") -> None:
+        super().__init__(daemon=True, name=name or getattr(target, "__name__", "worker"))
+        self._work = target
+        self._args = args
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self._work(*self._args)
+        except BaseException as exc:  # handed to the test thread by finish()
+            self.error = exc
+
+    def finish(self, timeout: float) -> None:
+        self.join(timeout)
+        if self.is_alive():
+            raise AssertionError(f"thread {self.name} still running after {timeout} s")
+        if self.error is not None:
+            raise self.error
+
+
+def together(work: Callable[[], object], count: int = 2, timeout: float = 120) -> None:
+    """Run ``work`` in ``count`` threads at once; re-raise the first error, fail on a hang."""
+    workers = [Worker(work, name=f"{getattr(work, '__name__', 'work')}-{n}") for n in range(count)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.finish(timeout)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -22,7 +56,7 @@ def free_port() -> int:
 def running_loop() -> Iterator[Callable[[Coroutine[Any, Any, Any]], Any]]:
     """An asyncio loop in a thread; yields a function that runs a coroutine on it."""
     loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread = Worker(loop.run_forever)
     thread.start()
 
     def call(coroutine: Coroutine[Any, Any, Any]) -> Any:
@@ -32,7 +66,7 @@ def running_loop() -> Iterator[Callable[[Coroutine[Any, Any, Any]], Any]]:
         yield call
     finally:
         loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
+        thread.finish(timeout=10)
         loop.close()
 
 

@@ -8,6 +8,7 @@ and the others find it done.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import date, datetime, time, timedelta
 
@@ -16,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from opkraevning.app.reminder.letters import draft_run_letters
 from opkraevning.app.reminder.run import RUN_KIND, RUN_TABLE, remind
+from opkraevning.runners.loop import periodic
 from opkraevning.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -59,3 +61,14 @@ def run_due(engine: Engine, settings: Settings, now: datetime | None = None) -> 
             log.info("reminder run %s recorded for %s; %s letters drafted", run_id, slot, drafted)
             recorded.append(slot)
     return recorded
+
+
+async def run(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:
+    if not settings.scheduler.enabled:
+        return
+
+    def work() -> int:
+        run_due(engine, settings)
+        return 0  # nothing to hurry for: check again after the interval
+
+    await periodic("scheduler", work, settings.scheduler.check_interval_seconds, stop)

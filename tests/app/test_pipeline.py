@@ -3,9 +3,10 @@ from __future__ import annotations
 from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from opkraevning.app.pipeline import run_parse_stage
 from opkraevning.app.register_import import import_register
@@ -51,7 +52,7 @@ def test_corpus_mail_is_parsed_and_read(dev_database: Database) -> None:
     assert message.parsed["machine"]["kind"] == "human"
     with Session(database.engine) as session:
         drafts = session.scalars(
-            select(OutboundLetter).where(OutboundLetter.inbound_message_id == message_id)
+            select(OutboundLetter).where(col(OutboundLetter.inbound_message_id) == message_id)
         ).all()
     by_kind = {draft.kind: draft for draft in drafts}
     assert set(by_kind) <= {"reply", "reply_notice"} and "reply" in by_kind
@@ -78,7 +79,7 @@ def test_bounce_marks_the_debtors_address_undeliverable(
         other = session.get(Debtor, "D1100183")
         assert other is not None and other.email_undeliverable_at is None
         event = session.execute(
-            select(AuditEvent).where(AuditEvent.action == "debtor.email_undeliverable")
+            select(AuditEvent).where(col(AuditEvent.action) == "debtor.email_undeliverable")
         ).scalar_one()
         assert event.entity_id == "D1100185"
 
@@ -119,17 +120,19 @@ def test_reply_is_linked_and_trusted_only_when_the_sender_fits(
     stranger = _store(database, _reply("nabo@example.dk", in_reply_to=message_id))
     token = _store(database, _reply("karina67@hotmail.com", subject=f"Re: Svar [OPK-{letter_id}]"))
     run_parse_stage(database.engine, OURS)
-    links = {key: _message(database, key).parsed for key in (own, stranger, token)}
-    assert links[own] is not None and links[own]["thread"] == {
+    links: dict[int, dict[str, Any]] = {}
+    for key in (own, stranger, token):
+        parsed = _message(database, key).parsed
+        assert parsed is not None
+        links[key] = parsed
+    assert links[own]["thread"] == {
         "letter_id": letter_id,
         "via": "in-reply-to",
         "trusted": True,
         "reason": "sender is the address the letter went to",
         "debtor_id": "D1100000",
     }
-    assert links[stranger] is not None
     assert links[stranger]["thread"]["trusted"] is False
-    assert links[token] is not None
     assert links[token]["thread"]["via"] == "subject-token"
     assert links[token]["thread"]["trusted"] is True
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ def _count(session: Session, model: Any) -> int:
     return int(session.execute(select(func.count()).select_from(model)).scalar_one())
 
 
-def _write(path: Path, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> Path:
+def _write(path: Path, header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> Path:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
@@ -74,7 +75,7 @@ def test_dev_register_imports_300_debtors_604_claims_213_payments(
         assert claim.amount_ore == 967403  # 9674.03 kr.
         assert claim.claim_type == "ejendomsskat"
         summary = session.execute(
-            select(AuditEvent).where(AuditEvent.action == "register.import")
+            select(AuditEvent).where(col(AuditEvent.action) == "register.import")
         ).scalar_one()
         assert summary.details is not None
         assert [f["created"] for f in summary.details["files"]] == [300, 604, 213]
@@ -83,7 +84,7 @@ def test_dev_register_imports_300_debtors_604_claims_213_payments(
 def test_importing_the_same_files_twice_changes_nothing(
     database: Database, dev_register: Path
 ) -> None:
-    files = {
+    files: dict[str, Any] = {
         "debtors": dev_register / "debtors.csv",
         "claims": dev_register / "claims.csv",
         "payments": dev_register / "payments.csv",
@@ -96,7 +97,7 @@ def test_importing_the_same_files_twice_changes_nothing(
     assert _snapshot(database) == before
     with Session(database.engine) as session:
         updates = session.execute(
-            select(func.count()).where(AuditEvent.action == "register.update")
+            select(func.count()).where(col(AuditEvent.action) == "register.update")
         ).scalar_one()
     assert updates == 0
 
@@ -116,7 +117,7 @@ def test_changed_row_updates_record_and_audit_names_fields_with_cpr_masked(
         assert debtor.address == "Kirkevej 9"
         assert debtor.cpr == "0202801234"
         event = session.execute(
-            select(AuditEvent).where(AuditEvent.action == "register.update")
+            select(AuditEvent).where(col(AuditEvent.action) == "register.update")
         ).scalar_one()
     assert (event.entity_type, event.entity_id, event.actor) == ("debtor", "D1", "import:test")
     assert event.details is not None
@@ -159,7 +160,7 @@ def test_bad_rows_are_reported_with_file_line_column_and_good_rows_imported(
     assert all(p.file == str(claims) for p in problems)
     assert str(problems[0]).startswith(f"{claims}:")
     with Session(database.engine) as session:
-        assert sorted(session.execute(select(Claim.id)).scalars()) == ["C1", "C6"]
+        assert sorted(session.execute(select(col(Claim.id))).scalars()) == ["C1", "C6"]
 
 
 def test_strict_import_imports_nothing_when_a_row_is_bad(
@@ -192,7 +193,7 @@ def test_identical_payments_are_two_payments_and_reimport_adds_none(
     first = import_register(database.engine, batch_size=2, **kwargs)
     assert first.file("payments") is not None
     with Session(database.engine) as session:
-        stored = session.execute(select(Payment.amount_ore, Payment.occurrence)).all()
+        stored = session.execute(select(col(Payment.amount_ore), col(Payment.occurrence))).all()
     assert sorted(stored) == [(100, 1), (10000, 1), (50000, 1), (50000, 2), (50000, 3)]
     again = import_register(database.engine, batch_size=2, **kwargs)
     payment_report = again.file("payments")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from opkraevning.app.register_import import import_register
 from opkraevning.demo.seed import DEMO_PASSWORD, DEMO_USER, seed_demo
@@ -35,7 +35,7 @@ def test_demo_seeds_every_claim_type_and_twice_duplicates_nothing(
     assert first.mails_new == first.mails_total >= 5
     with Session(database.engine) as session:
         counts = count_rows(session)
-        types = set(session.execute(select(Claim.claim_type).distinct()).scalars())
+        types = set(session.execute(select(col(Claim.claim_type)).distinct()).scalars())
         mails = session.execute(select(func.count()).select_from(InboundMessage)).scalar_one()
     assert counts["debtors"] == 400
     assert types == set(CLAIM_TYPES)
@@ -53,7 +53,9 @@ def test_demo_mails_name_real_claims_of_their_sender(database: Database, tmp_pat
     seed_demo(database.engine, tmp_path, "opkraevning@localhost")
     with Session(database.engine) as session:
         message = (
-            session.execute(select(InboundMessage).order_by(InboundMessage.id)).scalars().first()
+            session.execute(select(InboundMessage).order_by(col(InboundMessage.id)))
+            .scalars()
+            .first()
         )
         assert message is not None
         assert message.subject is not None and message.subject.startswith("Afdragsordning på 20")
@@ -132,7 +134,9 @@ def test_demo_runs_the_service_and_a_mail_sent_by_smtp_is_stored_and_read(
         while time.monotonic() < deadline and state in (None, "received"):
             with Session(engine) as session:
                 found = session.execute(
-                    select(InboundMessage).where(InboundMessage.message_id == "<e2e-1@example.dk>")
+                    select(InboundMessage).where(
+                        col(InboundMessage.message_id) == "<e2e-1@example.dk>"
+                    )
                 ).scalar_one_or_none()
                 state = found.state if found else None
                 body = (found.parsed or {}).get("body") if found else None
@@ -214,7 +218,7 @@ def test_smtp_command_alone_stores_and_parses_then_stops_cleanly(tmp_path: Path)
         state = None
         while time.monotonic() < deadline and state in (None, "received"):
             with Session(engine) as session:
-                state = session.execute(select(InboundMessage.state)).scalar_one_or_none()
+                state = session.execute(select(col(InboundMessage.state))).scalar_one_or_none()
             time.sleep(0.2)
         engine.dispose()
         assert state == "needs_review"

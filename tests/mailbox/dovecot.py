@@ -1,5 +1,10 @@
 """A real Dovecot for the IMAP tests: own config, free port, temporary Maildir.
 
+One Dovecot serves the whole test session (starting and stopping it per test cost
+about 27 s); each test gets its own user and so its own empty mailbox
+(``Dovecot.new_mailbox``), which keeps the tests apart. Every user name logs in with
+the one test password (a static passdb), and each user has a Maildir of its own.
+
 Dovecot must start as root (it drops to the ``dovecot`` user for mail access); the
 mail directory lives in a world-traversable temporary folder for that reason.
 Without Dovecot the tests skip locally and fail in CI.
@@ -7,6 +12,7 @@ Without Dovecot the tests skip locally and fail in CI.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import subprocess
@@ -22,7 +28,8 @@ from imapclient import IMAPClient
 
 from tests.helpers import free_port
 
-USER, PASSWORD = "opkraevning", "hemmelig-adgangskode"
+PASSWORD = "hemmelig-adgangskode"
+_numbers = itertools.count(1)
 
 CONFIG = """
 base_dir = {root}/run
@@ -40,8 +47,8 @@ first_valid_uid = 1
 default_internal_user = dovecot
 default_login_user = dovenull
 passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {root}/users
+  driver = static
+  args = password={password}
 }}
 userdb {{
   driver = static
@@ -66,14 +73,19 @@ protocol imap {{
 class Dovecot:
     root: Path
     port: int
+    probe_user: str = "probe"
 
     @property
     def config(self) -> Path:
         return self.root / "dovecot.conf"
 
-    def client(self) -> IMAPClient:
+    def new_mailbox(self) -> Mailbox:
+        """A user never seen before in this session: an empty mailbox of its own."""
+        return Mailbox(self, f"opkraevning{next(_numbers)}")
+
+    def client(self, user: str | None = None) -> IMAPClient:
         client = IMAPClient("127.0.0.1", port=self.port, ssl=False, timeout=10)
-        client.login(USER, PASSWORD)
+        client.login(user or self.probe_user, PASSWORD)
         return client
 
     def start(self) -> None:
@@ -110,6 +122,31 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+@dataclass
+class Mailbox:
+    """One test's IMAP account on the shared Dovecot."""
+
+    server: Dovecot
+    user: str
+
+    @property
+    def port(self) -> int:
+        return self.server.port
+
+    @property
+    def password(self) -> str:
+        return PASSWORD
+
+    def client(self) -> IMAPClient:
+        return self.server.client(self.user)
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    def start(self) -> None:
+        self.server.start()
+
+
 @contextmanager
 def dovecot() -> Iterator[Dovecot]:
     if shutil.which("dovecot") is None:
@@ -121,12 +158,25 @@ def dovecot() -> Iterator[Dovecot]:
     for name in ("run", "state", "mail"):
         (root / name).mkdir()
     shutil.chown(root / "mail", "dovecot", "dovecot")
-    (root / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n", encoding="utf-8")
     server = Dovecot(root, free_port())
-    server.config.write_text(CONFIG.format(root=root, port=server.port), encoding="utf-8")
+    config = CONFIG.format(root=root, port=server.port, password=PASSWORD)
+    server.config.write_text(config, encoding="utf-8")
     server.start()
     try:
         yield server
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def dovecot_server() -> Iterator[Dovecot]:
+    """One Dovecot for the whole session (registered in tests/conftest.py)."""
+    with dovecot() as server:
+        yield server
+
+
+@pytest.fixture
+def imap(dovecot_server: Dovecot) -> Mailbox:
+    """A fresh, empty mailbox of its own for one test."""
+    return dovecot_server.new_mailbox()

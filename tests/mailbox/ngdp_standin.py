@@ -8,7 +8,6 @@ was told, so tests can check that a receipt came only after storing.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI, Header, HTTPException, Request, Response
 
-from tests.helpers import free_port
+from tests.helpers import Worker, free_port
 
 TOKEN = "test-token"
 
@@ -88,13 +87,17 @@ def ngdp_standin() -> Iterator[tuple[str, NgdpState]]:
     server = uvicorn.Server(
         uvicorn.Config(build_app(state), host="127.0.0.1", port=port, log_level="warning")
     )
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = Worker(server.run)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
+    if not server.started:
+        server.should_exit = True
+        thread.finish(timeout=10)
+        raise AssertionError("the NgDP stand-in did not start within 10 s")
     try:
         yield f"http://127.0.0.1:{port}", state
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.finish(timeout=10)

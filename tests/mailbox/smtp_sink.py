@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
-from email.message import Message
+from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,8 @@ class Sink:
     received: list[tuple[str, list[str], bytes]] = field(default_factory=list)
     refuse_next: int = 0
 
-    def messages(self) -> list[Message]:
+    def messages(self) -> list[EmailMessage]:
+        """The received mails, parsed with the modern policy (so ``get_content`` works)."""
         return [message_from_bytes(raw, policy=default) for _, _, raw in self.received]
 
 

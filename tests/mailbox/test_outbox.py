@@ -7,17 +7,18 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from opkraevning.domain.cpr import contains_cpr
 from opkraevning.mailbox.formats.memo import parse_memo, validation_errors
-from opkraevning.mailbox.outbox import ImapSentLookup, Outbox, contains_cpr
+from opkraevning.mailbox.outbox import ImapSentLookup, Outbox
 from opkraevning.settings import Settings, load_settings
 from opkraevning.store.db import session_scope
 from opkraevning.store.inbound import store_raw_message
 from opkraevning.store.models import AuditEvent, Debtor, OutboundLetter
 from tests.conftest import Database
 from tests.helpers import self_signed_certificate
-from tests.mailbox.dovecot import PASSWORD, USER, dovecot
+from tests.mailbox.dovecot import Mailbox
 from tests.mailbox.ngdp_standin import TOKEN, ngdp_standin
 from tests.mailbox.smtp_sink import Sink, smtp_sink
 
@@ -174,25 +175,26 @@ def test_starttls_and_auth_to_the_relay(database: Database, tmp_path: Path) -> N
     assert _get(database, letter_id).state == "sent"
 
 
-def test_crash_mid_send_is_reconciled_by_message_id(database: Database, sink: Sink) -> None:
+def test_crash_mid_send_is_reconciled_by_message_id(
+    database: Database, sink: Sink, imap: Mailbox
+) -> None:
     _debtor(database)
     took = _letter(database, state="sending", message_id="<opk-took@kommune.dk>", attempts=1)
     lost = _letter(database, state="sending", message_id="<opk-lost@kommune.dk>", attempts=1)
-    with dovecot() as imap:
-        client = imap.client()
-        client.create_folder("Sendt post")
-        client.append("Sendt post", b"Message-ID: <opk-took@kommune.dk>\r\nSubject: x\r\n\r\nx\r\n")
-        client.logout()
-        imap_settings = {"host": "127.0.0.1", "port": imap.port, "ssl": False,
-                         "username": USER, "password": PASSWORD}  # fmt: skip
-        settings = _settings(sink.port, imap=imap_settings, relay={"sent_folder": "Sendt post"})
-        outbox = Outbox(
-            database.engine,
-            settings,
-            lookup=ImapSentLookup(settings, "Sendt post"),
-            clock=lambda: NOW,
-        )
-        assert outbox.reconcile() == 2
+    client = imap.client()
+    client.create_folder("Sendt post")
+    client.append("Sendt post", b"Message-ID: <opk-took@kommune.dk>\r\nSubject: x\r\n\r\nx\r\n")
+    client.logout()
+    imap_settings = {"host": "127.0.0.1", "port": imap.port, "ssl": False,
+                     "username": imap.user, "password": imap.password}  # fmt: skip
+    settings = _settings(sink.port, imap=imap_settings, relay={"sent_folder": "Sendt post"})
+    outbox = Outbox(
+        database.engine,
+        settings,
+        lookup=ImapSentLookup(settings, "Sendt post"),
+        clock=lambda: NOW,
+    )
+    assert outbox.reconcile() == 2
     assert _get(database, took).state == "sent"
     assert _get(database, lost).state == "approved"
     assert outbox.send_due().sent == 1
@@ -213,7 +215,7 @@ def test_without_a_way_to_tell_a_stuck_letter_goes_to_a_person(
     assert outbox.send_due().sent == 0
     assert sink.received == []
     with Session(database.engine) as session:
-        actions = set(session.execute(select(AuditEvent.action)).scalars())
+        actions = set(session.execute(select(col(AuditEvent.action))).scalars())
     assert "letter.reconciled" in actions
 
 

@@ -3,9 +3,7 @@ the letters, and nothing is done twice."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 from email.message import EmailMessage
 
 import pytest
@@ -19,17 +17,10 @@ from opkraevning.store.db import session_scope
 from opkraevning.store.inbound import store_raw_message
 from opkraevning.store.models import InboundMessage, OutboundLetter
 from tests.conftest import Database
+from tests.helpers import together
 from tests.mailbox.smtp_sink import smtp_sink
 
 OURS = "opkraevning@norddjurs.dk"
-
-
-def _together(work: Callable[[], None], count: int = 2) -> None:
-    threads = [threading.Thread(target=work) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
 
 
 @pytest.mark.parametrize("database", ["postgresql"], indirect=True)  # SQLite: one worker
@@ -48,7 +39,7 @@ def test_two_workers_and_two_outboxes_do_everything_once(dev_database: Database)
         while run_parse_stage(dev_database.engine, [OURS], limit=5).parsed:
             pass
 
-    _together(worker)
+    together(worker)
     with Session(dev_database.engine) as session:
         messages = session.scalars(select(InboundMessage)).all()
         replies = session.scalars(select(OutboundLetter)).all()
@@ -68,6 +59,6 @@ def test_two_workers_and_two_outboxes_do_everything_once(dev_database: Database)
             while outbox.send_due(limit=3).sent:
                 pass
 
-        _together(sender)
+        together(sender)
         recipients = Counter(rcpt for _, rcpts, _ in sink.received for rcpt in rcpts)
     assert len(recipients) == 30 and set(recipients.values()) == {1}

@@ -4,7 +4,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from opkraevning.runners.scheduler import due_slots, run_due
 from opkraevning.settings import load_settings
@@ -42,5 +42,5 @@ def test_run_due_records_each_slot_once(dev_database: Database) -> None:
     assert later == [date(2026, 11, 26), date(2026, 11, 27)]
     assert run_due(dev_database.engine, settings, datetime(2026, 11, 27, 9, 0, tzinfo=CPH)) == []
     with Session(dev_database.engine) as session:
-        slots = sorted(session.execute(select(ScheduledRun.slot)).scalars())
+        slots = sorted(session.execute(select(col(ScheduledRun.slot))).scalars())
     assert slots == ["2026-11-25", "2026-11-26", "2026-11-27"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from opkraevning.store.register_rows import (
@@ -12,7 +14,7 @@ from opkraevning.store.register_rows import (
     payment_record,
 )
 
-PERSON = {
+PERSON: dict[str, str | None] = {
     "debtor_id": "D1",
     "kind": "person",
     "cpr": "0101701234",
@@ -24,7 +26,7 @@ PERSON = {
     "email": "Ane@Example.DK",
     "phone": "",
 }
-CLAIM = {
+CLAIM: dict[str, str | None] = {
     "claim_id": "C1",
     "debtor_id": "D1",
     "claim_type": "daginstitution",
@@ -38,9 +40,13 @@ CLAIM = {
 }
 
 
-def _problems(function: object, row: dict[str, str], **changes: str) -> dict[str, str]:
+def _problems(
+    function: Callable[[dict[str, str | None]], object],
+    row: dict[str, str | None],
+    **changes: str,
+) -> dict[str, str]:
     with pytest.raises(RowError) as error:
-        function({**row, **changes})  # type: ignore[operator]
+        function({**row, **changes})
     return {problem.column: problem.reason for problem in error.value.problems}
 
 

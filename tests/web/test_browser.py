@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from opkraevning.app.register_import import import_register
 from opkraevning.store import migrate
@@ -208,10 +208,10 @@ def test_a_caseworkers_day_in_chromium(service: tuple[str, int, str, Sink]) -> N
             released = session.scalar(
                 select(func.count())
                 .select_from(ReminderLetter)
-                .where(ReminderLetter.released_on.is_not(None))
+                .where(col(ReminderLetter.released_on).is_not(None))
             )
             claim = session.scalars(
-                select(Claim).where(Claim.payment_id.is_not(None)).order_by(Claim.id)
+                select(Claim).where(col(Claim.payment_id).is_not(None)).order_by(col(Claim.id))
             ).first()
             assert claim is not None
             debtor_id = claim.debtor_id

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from opkraevning.app.pipeline import run_parse_stage
 from opkraevning.app.reminder.letters import draft_run_letters
@@ -53,7 +53,9 @@ def _login(client: TestClient, name: str = "karin") -> str:
 
 def _audit(database: Database, action: str) -> list[AuditEvent]:
     with Session(database.engine) as session:
-        return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all())
+        return list(
+            session.scalars(select(AuditEvent).where(col(AuditEvent.action) == action)).all()
+        )
 
 
 def _ingest(database: Database, raw: bytes) -> int:
@@ -69,7 +71,8 @@ def _reply(database: Database, message_id: int) -> OutboundLetter:
     with Session(database.engine) as session:
         return session.scalars(
             select(OutboundLetter).where(
-                OutboundLetter.inbound_message_id == message_id, OutboundLetter.kind == "reply"
+                col(OutboundLetter.inbound_message_id) == message_id,
+                col(OutboundLetter.kind) == "reply",
             )
         ).one()
 
@@ -209,7 +212,7 @@ def test_debtor_list_masks_cpr_and_finds_by_betalings_id(dev_database: Database)
     assert "250756-****" in html and "2507563219" not in html
     assert "10.136,23 kr." in html  # D1100000: 9.674,03 + 612,55 - 150,35 paid
     with Session(dev_database.engine) as session:
-        claim = session.scalars(select(Claim).where(Claim.payment_id.is_not(None))).first()
+        claim = session.scalars(select(Claim).where(col(Claim.payment_id).is_not(None))).first()
         assert claim is not None
     found = client.get("/api/skyldnere", params={"q": claim.payment_id}).json()
     assert [d["id"] for d in found["debtors"]] == [claim.debtor_id]
@@ -289,7 +292,7 @@ def test_approving_an_edited_installment_reply_keeps_both_texts_and_makes_the_ag
         assert agreement.status == "active" and agreement.monthly_amount_ore == 50_000
         assert session.get(Claim, "C11000220").status == "in_agreement"  # type: ignore[union-attr]
         notices = session.scalars(
-            select(OutboundLetter).where(OutboundLetter.kind == "reply_notice")
+            select(OutboundLetter).where(col(OutboundLetter.kind) == "reply_notice")
         ).all()
         assert [n.state for n in notices] == ["approved"]  # the email notice goes with it
     assert [e.actor for e in _audit(dev_database, "letter.edited")] == ["karin"]
@@ -397,9 +400,11 @@ def test_reminder_batch_approval_releases_and_books_fees_and_exclusion_needs_a_r
         released = session.scalar(
             select(func.count())
             .select_from(ReminderLetter)
-            .where(ReminderLetter.released_on.is_not(None))
+            .where(col(ReminderLetter.released_on).is_not(None))
         )
-        fees = session.scalar(select(func.count()).select_from(Claim).where(Claim.line == "fee"))
+        fees = session.scalar(
+            select(func.count()).select_from(Claim).where(col(Claim.line) == "fee")
+        )
         excluded = session.scalars(
             select(ReminderLetter).where(ReminderLetter.outbound_letter_id == excluded_id)
         ).one()
@@ -509,8 +514,10 @@ def test_marking_claims_as_transferred_moves_their_lines_and_drafts_the_notice(
     assert {x["kind"] for x in letters} == {"transfer_notice"}
     assert all("Gældsstyrelsen" in x["body"] and "gil-3" in x["legal_refs"] for x in letters)
     with Session(dev_database.engine) as session:
-        statuses = {c.status for c in session.scalars(select(Claim).where(Claim.id.in_(chosen)))}
-        lines = session.scalars(select(Claim).where(Claim.parent_claim_id.in_(chosen))).all()
+        statuses = {
+            c.status for c in session.scalars(select(Claim).where(col(Claim.id).in_(chosen)))
+        }
+        lines = session.scalars(select(Claim).where(col(Claim.parent_claim_id).in_(chosen))).all()
     assert statuses == {"transferred"}
     assert all(line.status in ("transferred", "paid", "written_off") for line in lines)
     again = client.post("/api/overdragelser", json={"claim_ids": chosen}, headers=headers)

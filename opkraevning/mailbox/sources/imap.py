@@ -7,14 +7,13 @@
   the message is fetched again next time and recognised as already stored: nothing
   is lost and nothing is stored twice. Fetching uses BODY.PEEK so a person's
   "unread" is left alone.
-- IDLE where the server offers it, polling otherwise; reconnect with backoff.
+- The loop around ``poll_once`` (IDLE or polling, reconnecting with backoff) is
+  runners/imap.py.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +28,6 @@ from opkraevning.store.types import utcnow
 
 log = logging.getLogger(__name__)
 FETCH_BATCH = 25
-MAX_BACKOFF_SECONDS = 300.0
 
 
 @dataclass
@@ -155,34 +153,3 @@ class ImapPoller:
                 result.duplicates,
             )
         return result
-
-    # -- the loop -------------------------------------------------------------------
-
-    def _wait_for_news(self, client: IMAPClient, stop: threading.Event) -> None:
-        if client.has_capability("IDLE"):
-            client.idle()
-            try:
-                deadline = time.monotonic() + self.settings.idle_seconds
-                while not stop.is_set() and time.monotonic() < deadline:
-                    if client.idle_check(timeout=1):
-                        break
-            finally:
-                client.idle_done()
-        else:
-            stop.wait(self.settings.poll_interval_seconds)
-
-    def run(self, stop: threading.Event) -> None:
-        """Poll until ``stop`` is set; reconnect with exponential backoff on errors."""
-        backoff = 1.0
-        while not stop.is_set():
-            try:
-                client = self.client or self.connect()
-                self.poll_once(client)
-                backoff = 1.0
-                self._wait_for_news(client, stop)
-            except Exception as exc:
-                log.warning("IMAP %s: %s; reconnecting in %.0f s", self.key, exc, backoff)
-                self.close()
-                stop.wait(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
-        self.close()

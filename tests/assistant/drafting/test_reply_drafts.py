@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from opkraevning.assistant.drafting.reply_drafts import draft_reply
 from opkraevning.assistant.policy.model import DEFAULT_POLICY, policy_for
 from opkraevning.cli import main
-from opkraevning.mailbox.outbox import contains_cpr
+from opkraevning.domain.cpr import contains_cpr
 from tests.assistant.drafting.letter_cases import (
     CALENDAR,
     EMAIL,
