@@ -4,14 +4,43 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench eval clean
+.PHONY: demo test lint bench eval clean lock lock-upgrade
 
-$(STAMP): pyproject.toml
+# The install is reproducible: every package (runtime, dev and the build backend) comes
+# from the hashed lock files, and our own package is installed on top without resolving
+# anything (`--no-deps --no-build-isolation`). `pip check` then fails when pyproject.toml
+# names a dependency the lock does not have: run `make lock` after changing dependencies.
+LOCK     := requirements.lock
+DEV_LOCK := requirements-dev.lock
+# pip configuration files are not read (a machine-wide extra index only adds noise: the
+# hashes decide what is installed); PIP_* environment variables still apply, and
+# `make PIP_CONFIG_FILE=/etc/pip.conf ...` uses a file again.
+PIP_CONFIG_FILE ?= /dev/null
+export PIP_CONFIG_FILE
+PIP      := $(BIN)/python -m pip --quiet --disable-pip-version-check --no-input
+COMPILE  := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+            --custom-compile-command 'make lock'
+
+$(STAMP): pyproject.toml $(DEV_LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing the locked dependencies into $(VENV) ..."
+	@$(PIP) install --root-user-action=ignore --require-hashes -r $(DEV_LOCK)
+	@$(PIP) install --root-user-action=ignore --no-deps --no-build-isolation -e .
+	@$(BIN)/python -m pip check --disable-pip-version-check >/dev/null || { \
+	  $(BIN)/python -m pip check --disable-pip-version-check; \
+	  echo "the lock files miss a dependency of pyproject.toml: run make lock"; exit 1; }
+	@touch $(STAMP)
+
+# Refresh the lock files from pyproject.toml, keeping every pin that still fits;
+# `make lock-upgrade` moves every package to its newest allowed version.
+lock: $(STAMP)
+	$(COMPILE) pyproject.toml -o $(LOCK)
+	$(COMPILE) --extra dev --constraint $(LOCK) pyproject.toml -o $(DEV_LOCK)
+
+lock-upgrade: $(STAMP)
+	$(COMPILE) --upgrade pyproject.toml -o $(LOCK)
+	$(COMPILE) --upgrade --extra dev --constraint $(LOCK) pyproject.toml -o $(DEV_LOCK)
 
 demo: $(STAMP)
 	$(BIN)/opkraevning demo

@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -34,7 +33,7 @@ from opkraevning.templates_da.names import (
     STATE_NAMES,
 )
 from opkraevning.web.api import api_router
-from opkraevning.web.deps import PageUser
+from opkraevning.web.api_docs import docs_router
 from opkraevning.web.pages import page_router
 from opkraevning.web.security import LoginRequired
 
@@ -144,14 +143,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
             return JSONResponse({"status": "unavailable", "database": "schema not current"}, 503)
         return JSONResponse({"status": "ready"})
 
-    @app.get("/api/openapi.json", include_in_schema=False)
-    def openapi(user: PageUser) -> JSONResponse:
-        return JSONResponse(app.openapi())
-
-    @app.get("/api/docs", include_in_schema=False, response_class=HTMLResponse)
-    def docs(user: PageUser) -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="opkraevning API")
-
+    app.include_router(docs_router())
     app.include_router(api_router())
     app.include_router(page_router())
     return app
