@@ -45,6 +45,22 @@ def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     sys.exit(code)
 
 
+def database_problem(exc: OperationalError) -> str:
+    """One line for a database that cannot be reached or used (the driver's first line)."""
+    reason = str(exc.orig or exc).strip().splitlines() or ["unknown error"]
+    return f"cannot reach the database: {reason[0]}"
+
+
+class _Commands(click.Group):
+    """Every command: a database that cannot be reached is one line on stderr and exit 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OperationalError as exc:
+            _fail(database_problem(exc))
+
+
 @dataclass
 class Context:
     config_file: Path | None
@@ -71,7 +87,7 @@ class Context:
         try:
             up_to_date = migrate.is_up_to_date(self.engine)
         except OperationalError as exc:
-            _fail(f"cannot reach the database: {exc.orig}")
+            _fail(database_problem(exc))
         if not up_to_date:
             _fail("the database schema is not current: run `opkraevning db upgrade`")
         return self.engine
@@ -80,7 +96,7 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
-@click.group()
+@click.group(cls=_Commands)
 @click.option(
     "--config",
     "config_file",
@@ -109,7 +125,7 @@ def db_upgrade(context: Context) -> None:
         before = migrate.current_revision(context.engine)
         migrate.upgrade(context.engine)
     except OperationalError as exc:
-        _fail(f"cannot reach the database: {exc.orig}")
+        _fail(database_problem(exc))
     after = migrate.current_revision(context.engine)
     click.echo(f"schema {before or 'empty'} -> {after}")
 
@@ -422,6 +438,8 @@ def show_settings(context: Context) -> None:
             data[group]["password"] = "********"
     if data["digital_post"].get("api_token"):
         data["digital_post"]["api_token"] = "********"
+    if data["oauth2"].get("client_secret"):
+        data["oauth2"]["client_secret"] = "********"
     data["database_url"] = make_url(data["database_url"]).render_as_string(hide_password=True)
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 

@@ -4,19 +4,36 @@ Nested groups use ``__`` in environment names, e.g. ``OPKRAEVNING_SMTP__PORT=252
 The TOML file is named by ``OPKRAEVNING_CONFIG`` (or ``--config`` on the command line);
 its tables have the same names as the groups below (``[smtp]``, ``[web]`` ...).
 Environment variables win over the file. Empty connection settings mean "off".
+
+Lists take the natural forms: a JSON list (``["a@x.dk", "b@x.dk"]``), or a
+comma-separated string (``a@x.dk, b@x.dk``), in the environment and in the file. An
+invalid value is reported with the place it came from: the environment variable, or
+the key and the file.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import tomllib
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -25,10 +42,28 @@ from pydantic_settings import (
 ENV_PREFIX = "OPKRAEVNING_"
 CONFIG_ENV = "OPKRAEVNING_CONFIG"
 DEFAULT_DATABASE_URL = "sqlite:///./var/opkraevning.db"
+DATABASE_FILE = "opkraevning.db"  # in the data directory, unless DATABASE_URL says otherwise
 
 
 class SettingsError(Exception):
     """Invalid configuration, with one line naming the setting."""
+
+
+def _split_list(value: Any) -> Any:
+    """A list from a JSON list or a comma-separated string (or a list already)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"not a valid JSON list ({exc.msg})") from None
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+# A list setting: JSON or comma-separated, from the environment and from the file alike.
+StrList = Annotated[list[str], NoDecode, BeforeValidator(_split_list)]
 
 
 class _Group(BaseModel):
@@ -57,12 +92,53 @@ class WebSettings(_Group):
     lockout_minutes: float = Field(default=15.0, gt=0)
 
 
+AuthMethod = Literal["password", "oauth2"]
+
+
+class OAuth2Settings(_Group):
+    """An app registration for XOAUTH2 (Microsoft 365): the client-credentials grant.
+
+    Used by the IMAP poller and the relay when their ``auth`` is ``oauth2``. The app
+    proves itself with ``client_secret`` or with a certificate (``certificate_file``,
+    PEM; its key in the same file or in ``private_key_file``).
+    """
+
+    tenant: str = ""  # Entra ID tenant id or domain, e.g. norddjurs.onmicrosoft.com
+    client_id: str = ""
+    client_secret: str = ""
+    certificate_file: Path | None = None
+    private_key_file: Path | None = None
+    scope: str = "https://outlook.office365.com/.default"  # IMAP and SMTP in Exchange Online
+    token_url: str = ""  # default: Microsoft's v2.0 endpoint of ``tenant``
+
+    @property
+    def endpoint(self) -> str:
+        return (
+            self.token_url or f"https://login.microsoftonline.com/{self.tenant}/oauth2/v2.0/token"
+        )
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.client_id and (self.tenant or self.token_url))
+
+    @model_validator(mode="after")
+    def _one_credential(self) -> OAuth2Settings:
+        if self.client_secret and self.certificate_file is not None:
+            raise ValueError("certificate_file: give client_secret or certificate_file, not both")
+        for key in ("certificate_file", "private_key_file"):
+            path = getattr(self, key)
+            if path is not None and not path.is_file():
+                raise ValueError(f"{key}: file not found: {path}")
+        return self
+
+
 class ImapSettings(_Group):
     """IMAP poller; off while ``host`` is empty."""
 
     host: str = ""
     port: int = Field(default=993, ge=1, le=65535)
     ssl: bool = True
+    auth: AuthMethod = "password"  # oauth2: XOAUTH2 with a token from [oauth2]
     username: str = ""
     password: str = ""
     folder: str = "INBOX"
@@ -82,7 +158,8 @@ class RelaySettings(_Group):
     host: str = ""
     port: int = Field(default=587, ge=1, le=65535)
     starttls: bool = True
-    username: str = ""
+    auth: AuthMethod = "password"  # oauth2: XOAUTH2 with a token from [oauth2]
+    username: str = ""  # with oauth2: the mailbox the app sends as
     password: str = ""
     from_address: str = ""
     ca_file: str | None = None  # extra CA bundle for the relay's certificate
@@ -139,11 +216,12 @@ class Settings(BaseSettings):
         extra="forbid",
     )
 
-    database_url: str = DEFAULT_DATABASE_URL
+    database_url: str = ""  # empty: SQLite in the data directory (data_dir/opkraevning.db)
     timezone: str = "Europe/Copenhagen"
-    accepted_recipients: list[str] = Field(default_factory=lambda: ["opkraevning@localhost"])
+    accepted_recipients: StrList = Field(default_factory=lambda: ["opkraevning@localhost"])
     policy_file: Path | None = None
     data_dir: Path = Path("var")
+    min_free_disk_mb: int = Field(default=1024, ge=0)  # doctor warns below, fails below a tenth
     worker_interval_seconds: float = Field(default=2.0, gt=0)
     # processes that compute the reminder run (the calling process records); 1: in-process
     remind_workers: int = Field(default=2, ge=1, le=64)
@@ -154,6 +232,7 @@ class Settings(BaseSettings):
     digital_post: DigitalPostSettings = Field(default_factory=DigitalPostSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    oauth2: OAuth2Settings = Field(default_factory=OAuth2Settings)
 
     @field_validator("timezone")
     @classmethod
@@ -167,7 +246,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _supported_database(cls, value: str) -> str:
-        if not value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
+        if value and not value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
             raise ValueError("must start with sqlite:// or postgresql+psycopg://")
         return value
 
@@ -186,6 +265,17 @@ class Settings(BaseSettings):
         if value is not None and not value.is_file():
             raise ValueError(f"file not found: {value}")
         return value
+
+    @model_validator(mode="after")
+    def _database_in_data_dir(self) -> Settings:
+        if not self.database_url:
+            path = self.data_dir / DATABASE_FILE
+            shown = str(path) if path.is_absolute() else f"./{path.as_posix().removeprefix('./')}"
+            self.database_url = f"sqlite:///{shown}"
+        for group in ("imap", "relay"):
+            if getattr(self, group).auth == "oauth2" and not self.oauth2.configured:
+                raise ValueError(f"{group}.auth: oauth2 needs [oauth2] client_id and tenant")
+        return self
 
     @property
     def zone(self) -> ZoneInfo:
@@ -207,8 +297,39 @@ class Settings(BaseSettings):
         return tuple(sources)
 
 
-def _setting_name(location: tuple[int | str, ...]) -> str:
+def _env_name(location: tuple[int | str, ...]) -> str:
     return ENV_PREFIX + "__".join(str(part).upper() for part in location)
+
+
+def _source(location: tuple[int | str, ...], config_file: str | None) -> str:
+    """Where the value at ``location`` came from: an environment variable or a TOML key."""
+    names = {key.upper() for key in os.environ}
+    for depth in range(len(location), 0, -1):  # OPKRAEVNING_SMTP__PORT, then OPKRAEVNING_SMTP
+        if _env_name(location[:depth]) in names:
+            return _env_name(location[:depth])
+    if config_file:
+        try:
+            table: Any = tomllib.loads(Path(config_file).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            table = {}
+        found: list[str] = []
+        for part in location:
+            if not isinstance(table, dict) or str(part) not in table:
+                break
+            found.append(str(part))
+            table = table[str(part)]
+        if found:
+            return f"{'.'.join(found)} in {config_file}"
+    return _env_name(location)
+
+
+def _location(error: dict[str, Any]) -> tuple[int | str, ...]:
+    """The setting's path, without list indexes (``accepted_recipients``, not ``…__0``)."""
+    return tuple(part for part in error["loc"] if isinstance(part, str)) or ("settings",)
+
+
+PARSE_ERROR = re.compile(r'error parsing value for field "(\w+)"')
+NAMED_REASON = re.compile(r"^([a-z_]+(?:\.[a-z_]+)*): (.+)$")  # "imap.auth: ..." from a model check
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
@@ -224,8 +345,18 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         return Settings(**overrides)
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = _setting_name(tuple(first["loc"]))
+        location = _location(dict(first))
         reason = str(first["msg"]).removeprefix("Value error, ")
+        named = NAMED_REASON.match(reason)
+        if named:
+            location = (*location, *named.group(1).split("."))
+            location = tuple(part for part in location if part != "settings")
+            reason = named.group(2)
+        name = _source(location, env_file)
         raise SettingsError(f"invalid setting {name}: {reason}") from None
-    except ValueError as exc:  # e.g. TOML syntax error
+    except ValueError as exc:  # a TOML syntax error, or a value that is not valid JSON
+        match = PARSE_ERROR.search(str(exc))
+        if match:
+            name = _source((match.group(1),), env_file)
+            raise SettingsError(f"invalid setting {name}: not valid JSON") from None
         raise SettingsError(f"invalid setting {CONFIG_ENV}: {exc}") from None

@@ -73,7 +73,7 @@ def test_invalid_setting_fails_with_one_line_naming_it(
 def test_unknown_key_in_toml_file_is_named(tmp_path: Path) -> None:
     config = tmp_path / "bad.toml"
     config.write_text("[smtp]\nprot = 25\n", encoding="utf-8")
-    with pytest.raises(SettingsError, match="OPKRAEVNING_SMTP__PROT"):
+    with pytest.raises(SettingsError, match=r"invalid setting smtp\.prot in .*bad\.toml: Extra"):
         load_settings(config)
 
 
@@ -101,3 +101,111 @@ def test_cli_settings_hides_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "hemmeligt" not in result.output
     assert "pw123" not in result.output
     assert '"port": 2525' in result.output
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "opkraevning@norddjurs.dk, Post@Norddjurs.dk",
+        '["opkraevning@norddjurs.dk", "post@norddjurs.dk"]',
+        "opkraevning@norddjurs.dk,post@norddjurs.dk,",
+    ],
+)
+def test_a_list_setting_takes_json_or_commas(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("OPKRAEVNING_ACCEPTED_RECIPIENTS", value)
+    expected = ["opkraevning@norddjurs.dk", "post@norddjurs.dk"]
+    assert load_settings().accepted_recipients == expected
+
+
+def test_a_plain_address_is_a_list_of_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPKRAEVNING_ACCEPTED_RECIPIENTS", "opkraevning@norddjurs.dk")
+    assert load_settings().accepted_recipients == ["opkraevning@norddjurs.dk"]
+
+
+def test_a_list_in_the_toml_file_may_be_a_comma_string(tmp_path: Path) -> None:
+    config = tmp_path / "opkraevning.toml"
+    config.write_text('accepted_recipients = "a@norddjurs.dk, b@norddjurs.dk"\n', "utf-8")
+    assert load_settings(config).accepted_recipients == ["a@norddjurs.dk", "b@norddjurs.dk"]
+
+
+def test_broken_json_list_names_the_variable_not_the_config(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPKRAEVNING_ACCEPTED_RECIPIENTS", '["opkraevning@norddjurs.dk"')
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    assert str(error.value).startswith("invalid setting OPKRAEVNING_ACCEPTED_RECIPIENTS: ")
+    assert "OPKRAEVNING_CONFIG" not in str(error.value)
+
+
+def test_an_error_in_the_toml_file_names_the_key_and_the_file(tmp_path: Path) -> None:
+    config = tmp_path / "opkraevning.toml"
+    config.write_text('[smtp]\nport = "femogtyve"\n', encoding="utf-8")
+    with pytest.raises(SettingsError) as error:
+        load_settings(config)
+    assert str(error.value).startswith(f"invalid setting smtp.port in {config}: ")
+
+
+def test_the_environment_is_named_when_it_overrides_a_good_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "opkraevning.toml"
+    config.write_text("[smtp]\nport = 25\n", encoding="utf-8")
+    monkeypatch.setenv("OPKRAEVNING_SMTP__PORT", "femogtyve")
+    with pytest.raises(SettingsError, match="^invalid setting OPKRAEVNING_SMTP__PORT: "):
+        load_settings(config)
+
+
+def test_oauth2_without_an_app_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPKRAEVNING_RELAY__AUTH", "oauth2")
+    with pytest.raises(SettingsError, match="^invalid setting OPKRAEVNING_RELAY__AUTH: oauth2"):
+        load_settings()
+
+
+def test_data_dir_moves_the_database_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPKRAEVNING_DATA_DIR", str(tmp_path / "data"))
+    settings = load_settings()
+    assert settings.database_url == f"sqlite:///{tmp_path / 'data' / 'opkraevning.db'}"
+    monkeypatch.setenv("OPKRAEVNING_DATABASE_URL", "sqlite:///elsewhere.db")
+    assert load_settings().database_url == "sqlite:///elsewhere.db"
+
+
+def test_cli_creates_the_database_in_the_data_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPKRAEVNING_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("OPKRAEVNING_DATABASE_URL", raising=False)
+    result = CliRunner().invoke(main, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "data" / "opkraevning.db").is_file()
+
+
+UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/opkraevning"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["db", "current"],
+        ["db", "upgrade"],
+        ["demo", "--no-serve"],
+        ["serve"],
+        ["remind", "--dry-run"],
+        ["user", "unlock", "karin"],
+        ["policy", "show"],
+    ],
+)
+def test_an_unreachable_database_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: list[str]
+) -> None:
+    monkeypatch.setenv("OPKRAEVNING_DATABASE_URL", UNREACHABLE)
+    monkeypatch.setenv("OPKRAEVNING_DATA_DIR", str(tmp_path))
+    result = CliRunner().invoke(main, command)
+    if command == ["policy", "show"]:  # needs no database: it must still work
+        assert result.exit_code == 0, result.output
+        return
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert result.exit_code == 2, result.output
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("opkraevning: cannot reach the database: ")
+    assert "Connection refused" in lines[0] or "connection failed" in lines[0]
