@@ -152,13 +152,13 @@ def test_the_environment_is_named_when_it_overrides_a_good_file(
     config = tmp_path / "opkraevning.toml"
     config.write_text("[smtp]\nport = 25\n", encoding="utf-8")
     monkeypatch.setenv("OPKRAEVNING_SMTP__PORT", "femogtyve")
-    with pytest.raises(SettingsError, match="^invalid setting OPKRAEVNING_SMTP__PORT: "):
+    with pytest.raises(SettingsError, match=r"^invalid setting OPKRAEVNING_SMTP__PORT: "):
         load_settings(config)
 
 
 def test_oauth2_without_an_app_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPKRAEVNING_RELAY__AUTH", "oauth2")
-    with pytest.raises(SettingsError, match="^invalid setting OPKRAEVNING_RELAY__AUTH: oauth2"):
+    with pytest.raises(SettingsError, match=r"^invalid setting OPKRAEVNING_RELAY__AUTH: oauth2"):
         load_settings()
 
 

@@ -11,7 +11,6 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
-
 CONNECT_TIMEOUT = 10  # seconds, PostgreSQL
 
 
