@@ -39,7 +39,7 @@ KINDS: dict[str, tuple[str, int, int, str]] = {
     "juniorklub": ("Børn og Unge", 180, 690, "Juniorklubben {x}, kontingent {mm}/{yyyy}"),
     "kulturskole": ("Kultur og Fritid", 650, 2_700, "Kulturskolen, {x} {mm}/{yyyy}"),
     "foreningsgebyr": ("Kultur og Fritid", 150, 4_800, "Leje af lokaler, {x} {yyyy}"),
-    "erstatningskrav": ("Økonomi", 450, 19_000, "Erstatningskrav: {x}"),
+    "erstatningskrav": ("Økonomi", 1_200, 19_000, "Erstatningskrav: {x}"),
 }
 DETAILS = {
     "klientbetaling": ["madservice", "praktisk hjælp", "ophold i plejebolig", "træning"],
@@ -47,11 +47,19 @@ DETAILS = {
     "juniorklub": ["Fritten", "Sparta", "Kometen"],
     "kulturskole": ["klaverundervisning", "guitarundervisning", "billedskole", "sang"],
     "foreningsgebyr": ["Kolindhallen", "Grenaa Idrætscenter", "mødelokale Rådhuset"],
-    "erstatningskrav": [
-        "beskadiget skole-iPad",
-        "påkørt vejskilt",
-        "ødelagt rude i idrætshal",
-        "bortkommet lånecykel",
+}
+# damage claims: (what happened, low kr, high kr) for persons and for companies
+DAMAGES = {
+    "person": [
+        ("beskadiget skole-iPad", 1_800, 4_500),
+        ("påkørt vejskilt", 3_500, 12_000),
+        ("ødelagt rude i idrætshal", 1_200, 6_000),
+        ("bortkommet lånecykel", 2_500, 7_500),
+    ],
+    "company": [
+        ("skade på kommunal vej ved gravearbejde", 8_000, 19_000),
+        ("påkørt lygtepæl", 6_000, 15_000),
+        ("beskadiget fortov ved levering", 2_500, 9_000),
     ],
 }
 FIRST_F = "Anne Kirsten Hanne Mette Lene Maria Inge Karen Lone Bente Camilla Pia Jette Louise "
@@ -176,6 +184,8 @@ def claim_rows(
         )
         detail = rng.choice(DETAILS.get(claim_type, [""]))
         low, high = KINDS[claim_type][1:3]
+        if claim_type == "erstatningskrav":
+            detail, low, high = rng.choice(DAMAGES["company" if company else "person"])
         fixed = rng.randint(low * 100, high * 100)
         for month in months:
             issued = month or TODAY - timedelta(days=rng.randint(12, 820))
