@@ -50,6 +50,7 @@ class ClaimFact:
     has_identity: bool = True  # CPR or CVR known (Gældsstyrelsen requires it)
     was_disputed: bool = False  # a dispute, since settled: later letters carry no fee
     udlaeg_on: date | None = None
+    issued_on: date | None = None  # the written demand (renteloven § 3, stk. 2)
 
     @property
     def remaining_ore(self) -> int:

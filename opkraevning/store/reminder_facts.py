@@ -89,7 +89,7 @@ def load_facts(connection: Connection, debtor_ids: list[str]) -> dict[str, list[
     low, high = min(debtor_ids), max(debtor_ids)
     columns = [claim.c[name] for name in
                ("id", "debtor_id", "claim_type", "line", "parent_claim_id", "amount_ore",
-                "due_on", "status", "udlaeg_on")]  # fmt: skip
+                "due_on", "status", "udlaeg_on", "issued_on")]  # fmt: skip
     rows = connection.execute(
         select(*columns).where(claim.c.debtor_id.between(low, high)).order_by(claim.c.id)
     ).all()
@@ -119,7 +119,18 @@ def load_facts(connection: Connection, debtor_ids: list[str]) -> dict[str, list[
     fee_ids: dict[str, list[str]] = defaultdict(list)
     posted_until: dict[str, date] = {}
     facts: dict[str, list[ClaimFact]] = defaultdict(list)
-    for claim_id, debtor_id, claim_type, line, parent, amount, due_on, status, udlaeg in rows:
+    for (
+        claim_id,
+        debtor_id,
+        claim_type,
+        line,
+        parent,
+        amount,
+        due_on,
+        status,
+        udlaeg,
+        issued,
+    ) in rows:
         if debtor_id not in wanted:
             continue
         if line != "principal":
@@ -134,7 +145,7 @@ def load_facts(connection: Connection, debtor_ids: list[str]) -> dict[str, list[
             facts[debtor_id].append(
                 ClaimFact(claim_id, debtor_id, claim_type, amount, paid.get(claim_id, 0),
                           due_on, status, has_identity=identity.get(debtor_id, False),
-                          udlaeg_on=udlaeg)
+                          udlaeg_on=udlaeg, issued_on=issued)
             )  # fmt: skip
     by_id = {fact.id: fact for claims in facts.values() for fact in claims}
     for fact in by_id.values():

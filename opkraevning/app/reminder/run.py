@@ -1,7 +1,8 @@
 """``opkraevning remind --date D``: the reminder run over every open claim, once per date.
 
-Reads the facts a chunk of debtors at a time, applies the pure rules
-(``assistant/reminder_rules.py``) and, unless ``--dry-run``, records in one
+Reads the facts a chunk of debtors at a time, applies the pure rules (``assistant/rules``:
+one module per rule, their order in ``rules/chain.py``) and, unless ``--dry-run``,
+records in one
 transaction: the run (unique per date: a second run for the same date, or a second
 instance running concurrently, creates nothing), the reminder letters with their
 traces (released at once only where policy says so), and the interest lines. The
@@ -27,10 +28,11 @@ from opkraevning.assistant.policy.bank_days import BankCalendar
 from opkraevning.assistant.policy.model import Policy, policy_for
 from opkraevning.assistant.rules.engine import (
     REFS,
-    expiry_date,
-    interest_due,
+    ClaimStep,
+    evaluate,
     plan_letters,
-    step_for_claim,
+    released_at_once,
+    trace_json,
 )
 from opkraevning.domain.facts import ClaimFact
 from opkraevning.store.audit import audit_row, write_audit
@@ -113,75 +115,44 @@ class RunOutcome:
 def debtor_outcome(
     claims: list[ClaimFact], day: date, policy: Policy, calendar: BankCalendar, out: RunOutcome
 ) -> None:
-    steps = [(claim, step_for_claim(claim, day, policy, calendar)) for claim in claims]
+    """Every rule for each of a debtor's claims (``assistant/rules``), then the letters;
+    each list entry carries the claim's trace (``rules``)."""
+    steps = [(claim, evaluate(claim, day, policy, calendar)) for claim in claims]
     counting = out.count_only
+    totals = out.totals
     for claim, step in steps:
-        total = claim.remaining_ore + claim.unpaid_fees_ore + claim.unpaid_interest_ore
-        if step.action in ("hold", "transfer", "own_collection") and counting:
-            name = (
-                "holds"
-                if step.action == "hold"
-                else ("transfers" if step.action == "transfer" else "own_collection")
-            )
-            out.totals[name] = out.totals.get(name, 0) + 1
-        elif step.action == "hold":
-            out.holds.append({"claim_id": claim.id, "reason": step.reason})
-        elif step.action == "transfer":
-            out.transfers.append(
-                {
-                    "claim_id": claim.id,
-                    "amount_kr": kr(total),
-                    "fee_claims": claim.fee_claim_ids,
-                    "rules": step.trace.to_json(),
-                    "legal_refs": [REFS["transfer"], REFS["notice"]],
-                }
-            )
-        elif step.action == "own_collection":
-            out.own_collection.append(
-                {"claim_id": claim.id, "amount_kr": kr(total), "reason": step.reason}
-            )
-        expires, basis = expiry_date(claim, policy, calendar)
-        if expires <= day:
+        action = step.action
+        if action in LISTED:
             if counting:
-                out.totals["write_offs"] = out.totals.get("write_offs", 0) + 1
+                totals[LISTED[action]] = totals.get(LISTED[action], 0) + 1
             else:
-                out.write_offs.append(
-                    {
-                        "claim_id": claim.id,
-                        "expired_on": expires.isoformat(),
-                        "basis": basis,
-                        "amount_kr": kr(claim.remaining_ore),
-                        "legal_refs": [REFS["foraeldelse"]],
-                    }
-                )
-        elif (expires - day).days <= policy.foraeldelse.near_expiry_days:
+                _list_step(claim, step, out)
+        expiry = step.expiry_action
+        if expiry is not None:
             if counting:
-                out.totals["near_expiry"] = out.totals.get("near_expiry", 0) + 1
+                totals[EXPIRY_LISTS[expiry]] = totals.get(EXPIRY_LISTS[expiry], 0) + 1
             else:
-                out.near_expiry.append(
-                    {"claim_id": claim.id, "expires_on": expires.isoformat(), "basis": basis}
-                )
-        posting = interest_due(claim, day, policy)
+                _list_expiry(claim, step, out)
+        posting = step.interest
         if posting is not None:
             start, end, rate, amount = posting
-            out.interest.append(
-                {
-                    "claim_id": claim.id,
-                    "from": start.isoformat(),
-                    "to": end.isoformat(),
-                    "rate_pct": str(rate),
-                    "amount_kr": kr(amount),
-                    "legal_refs": [REFS["interest"]],
-                }
-            )
-    by_id = {claim.id: claim for claim in claims}
+            item: dict[str, Any] = {
+                "claim_id": claim.id,
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "rate_pct": str(rate),
+                "amount_kr": kr(amount),
+                "legal_refs": [REFS["interest"]],
+            }
+            if not counting:
+                item["rules"] = trace_json(step.trace)
+            out.interest.append(item)
     for plan in plan_letters(claims[0].debtor_id, steps, day, policy, calendar):
-        breach = any(by_id[claim_id].agreement is not None for claim_id in plan.claim_ids)
         out.letters.append(
             {
                 "debtor_id": plan.debtor_id,
                 "claim_ids": plan.claim_ids,
-                "kind": "breach_reminder" if breach else plan.kind,
+                "kind": plan.kind,
                 "number": max(plan.numbers.values()),
                 "numbers": plan.numbers,
                 "fee_kr": kr(plan.fee_ore),
@@ -189,6 +160,57 @@ def debtor_outcome(
                 "transfer_notice": plan.transfer_notice,
                 "rules": plan.rules,
                 "legal_refs": plan.legal_refs,
+            }
+        )
+
+
+LISTED = {"hold": "holds", "transfer": "transfers", "own_collection": "own_collection"}
+EXPIRY_LISTS = {"write_off": "write_offs", "near_expiry": "near_expiry"}
+
+
+def _list_step(claim: ClaimFact, step: ClaimStep, out: RunOutcome) -> None:
+    """A held, transferable or own-collection claim on its list, with its trace."""
+    rules = trace_json(step.trace)
+    total = step.total_ore
+    if step.action == "hold":
+        out.holds.append({"claim_id": claim.id, "reason": step.reason, "rules": rules})
+    elif step.action == "transfer":
+        out.transfers.append(
+            {
+                "claim_id": claim.id,
+                "amount_kr": kr(total),
+                "fee_claims": claim.fee_claim_ids,
+                "rules": rules,
+                "legal_refs": [REFS["transfer"], REFS["notice"]],
+            }
+        )
+    else:
+        out.own_collection.append(
+            {"claim_id": claim.id, "amount_kr": kr(total), "reason": step.reason, "rules": rules}
+        )
+
+
+def _list_expiry(claim: ClaimFact, step: ClaimStep, out: RunOutcome) -> None:
+    """A forældet claim (proposed for write-off) or one close to it, with its trace."""
+    assert step.expires is not None
+    if step.expiry_action == "write_off":
+        out.write_offs.append(
+            {
+                "claim_id": claim.id,
+                "expired_on": step.expires.isoformat(),
+                "basis": step.basis,
+                "amount_kr": kr(claim.remaining_ore),
+                "legal_refs": [REFS["foraeldelse"]],
+                "rules": trace_json(step.trace),
+            }
+        )
+    else:
+        out.near_expiry.append(
+            {
+                "claim_id": claim.id,
+                "expires_on": step.expires.isoformat(),
+                "basis": step.basis,
+                "rules": trace_json(step.trace),
             }
         )
 
@@ -436,11 +458,7 @@ def _record_part(connection: Any, out: RunOutcome, run_id: int, policy: Policy, 
         released = [
             letter_id
             for letter_id, letter in zip(ids, batch, strict=True)
-            if (
-                policy.reminders.auto_release_breach_reminders
-                if letter["kind"] == "breach_reminder"
-                else policy.reminders.auto_release_reminders
-            )
+            if released_at_once(letter["kind"], policy)
         ]
         release_letters(connection, released, day, "policy")
     for start in range(0, len(out.interest), BATCH):  # PostgreSQL: ≤ 65,535 parameters

@@ -60,7 +60,14 @@ def compute_chunk(
 
 def _work(chunk: list[str]) -> Any:
     with _STATE["engine"].connect() as connection:
-        part = compute_chunk(connection, chunk, _STATE["day"], _STATE["policy"], _STATE["calendar"])
+        part = compute_chunk(
+            connection,
+            chunk,
+            _STATE["day"],
+            _STATE["policy"],
+            _STATE["calendar"],
+            count_only=_STATE["slim"],
+        )
     if _STATE["slim"]:
         part.slim()  # only what recording needs travels back
     elif _STATE["prepare"]:
@@ -79,12 +86,13 @@ def outcomes(
     slim: bool = False,
 ) -> Iterator[Any]:
     """The run's outcome chunk by chunk, in debtor order, computed by ``workers`` processes
-    (in this process when ``workers`` ≤ 1 or the run has at most ``workers`` chunks)."""
+    (in this process when ``workers`` ≤ 1 or the run has at most ``workers`` chunks).
+    With ``slim`` the lists nobody records are only counted (``RunOutcome.count_only``)."""
     chunks = list(debtor_chunks(connection, size or CHUNK_SIZE))
     if workers <= 1 or len(chunks) <= workers or engine.url.database in (None, "", ":memory:"):
         calendar = BankCalendar(policy.calendar.extra_closing_days)
         for chunk in chunks:
-            yield compute_chunk(connection, chunk, day, policy, calendar)
+            yield compute_chunk(connection, chunk, day, policy, calendar, count_only=slim)
         return
     url = engine.url.render_as_string(hide_password=False)
     context = multiprocessing.get_context("spawn")

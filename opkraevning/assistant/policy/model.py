@@ -45,10 +45,12 @@ class ClaimTypePolicy(_Strict):
     fortrinsberettiget: bool
     interest: Literal["none", "renteloven", "sector"]
     installments_allowed: bool = True
+    # renteloven § 3: False when no due date is fixed in advance (interest then runs
+    # from interest.demand_days_when_no_due_date days after the written demand)
+    due_date_fixed: bool = True
 
 
 class Thresholds(_Strict):
-    min_invoice_kr: Decimal = Field(ge=0)
     min_reminder_kr: Decimal = Field(ge=0)
     transfer_min_kr: Decimal = Field(ge=0)
 
@@ -122,7 +124,6 @@ class Installments(_Strict):
     min_monthly_kr: Decimal = Field(gt=0)
     max_months: int = Field(ge=1)
     first_due_days: int = Field(ge=0)
-    interest_must_be_covered: bool = True
     use_tabeltraek: bool = True
     rounding_kr: Decimal = Field(default=Decimal("50"), gt=0)
 

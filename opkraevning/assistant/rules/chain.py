@@ -1,0 +1,48 @@
+"""The order the rules are checked in, as data (in the spirit of GNU Mailman's chains).
+
+Each chain is a tuple of links; a link is a rule name, or ``(name, chain)``: when that
+rule fires, checking continues in the named chain instead (a jump). A rule whose
+verdict carries a decision ends its chain.
+
+- ``claim``: what the run does with a claim — remind, hold, wait, nothing, or (after
+  the procedure, in ``procedure_done``) transfer or own collection.
+- ``expiry``: forældelse, and the write-off or near-expiry list.
+- ``interest``: the interest posting.
+- ``letter``: per claim of a reminder, whether it allows a fee and carries the notice.
+
+To add a rule: add a module beside this one defining ``RULE = Rule(name, description,
+check)`` (the registry finds it; a name used twice is refused) and put its name in
+the chain where it belongs here. Nothing else changes.
+"""
+
+from __future__ import annotations
+
+Link = str | tuple[str, str]
+
+CHAINS: dict[str, tuple[Link, ...]] = {
+    "claim": (
+        "active",
+        "last_on_time",
+        "hold",
+        "breach",
+        ("fee_budget", "procedure_done"),
+        "threshold",
+        "interval",
+        "reminder",
+    ),
+    "procedure_done": (
+        "interval",
+        "own_collection",
+        "transfer",
+    ),
+    "expiry": (
+        "foraeldelse",
+        "write_off",
+        "near_expiry",
+    ),
+    "interest": ("interest",),
+    "letter": (
+        "fee",
+        "transfer_notice",
+    ),
+}

@@ -1,0 +1,80 @@
+"""The trace read back from a recorded run: each stored reminder letter says, per claim,
+which rules were checked and fired and with which values — and that agrees with what
+the run did (letter number, fee, notice, interest line, forældelse)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from opkraevning.app.reminder.run import remind
+from opkraevning.store.db import session_scope
+from opkraevning.store.models import Claim, ReminderLetter, ReminderLetterClaim
+from tests.conftest import Database
+
+DAY = date(2026, 11, 27)
+
+
+def _open_claim(session: Session, claim_type: str) -> Claim:
+    claim = session.scalars(
+        select(Claim)
+        .where(col(Claim.claim_type) == claim_type, col(Claim.status) == "open")
+        .where(col(Claim.line) == "principal", col(Claim.amount_ore) > 10_000)
+        .order_by(col(Claim.id))
+    ).first()
+    assert claim is not None
+    return claim
+
+
+def _stored_traces(database: Database) -> dict[str, tuple[ReminderLetter, dict[str, Any]]]:
+    with Session(database.engine) as session:
+        rows = session.execute(
+            select(ReminderLetter, col(ReminderLetterClaim.claim_id)).join(
+                ReminderLetterClaim, col(ReminderLetterClaim.letter_id) == col(ReminderLetter.id)
+            )
+        ).all()
+        return {claim_id: (letter, letter.trace[claim_id]) for letter, claim_id in rows}
+
+
+def test_the_stored_trace_says_what_the_run_did(dev_database: Database) -> None:
+    with session_scope(dev_database.engine) as session:
+        rent = _open_claim(session, "husleje")
+        rent.due_on = date(2026, 10, 3)  # a Saturday: last on-time payment date 5/10
+        salary = _open_claim(session, "loenkrav")
+        salary.due_on = date(2026, 6, 1)
+        old = _open_claim(session, "daginstitution")
+        old.due_on = date(2023, 11, 27)  # forældet on the run date
+        lien = _open_claim(session, "rottebekaempelse")
+        lien.due_on = date(2026, 9, 1)
+        ids = rent.id, salary.id, old.id, lien.id
+    _, run_id = remind(dev_database.engine, DAY)
+    assert run_id is not None
+    traces = _stored_traces(dev_database)
+    assert set(ids) <= set(traces)
+
+    letter, trace = traces[ids[0]]
+    assert trace["checked"][:3] == ["active", "last_on_time", "hold"]
+    assert trace["values"]["last_on_time"] == {"last_on_time": "2026-10-05"}
+    assert "reminder" in trace["fired"] and trace["values"]["reminder"] == {"number": 1}
+    assert "fee" in trace["fired"] and letter.fee_ore == 25_000
+    assert "transfer_notice" in trace["fired"] and letter.transfer_notice
+
+    _, trace = traces[ids[1]]
+    assert "interest" in trace["fired"]
+    interest = trace["values"]["interest"]
+    assert (interest["from"], interest["to"]) == ("2026-06-01", "2026-11-27")
+    with Session(dev_database.engine) as session:
+        line = session.scalars(
+            select(Claim).where(col(Claim.parent_claim_id) == ids[1], col(Claim.line) == "interest")
+        ).one()
+        assert line.amount_ore == interest["amount_ore"] > 0
+
+    _, trace = traces[ids[2]]
+    assert {"foraeldelse", "write_off"} <= set(trace["fired"])
+    assert trace["values"]["foraeldelse"] == {"expires_on": "2026-11-27", "basis": "forfaldsdato"}
+
+    letter, trace = traces[ids[3]]
+    assert "transfer_notice" in trace["checked"] and "transfer_notice" not in trace["fired"]

@@ -1,0 +1,27 @@
+"""breach: a broken agreement gets one breach reminder, then transfer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from opkraevning.assistant.rules.engine import plan_letters
+from opkraevning.domain.facts import AgreementFact, LetterFact
+from tests.assistant.rules.cases import CALENDAR, DAY, POLICY, action, claim, step
+
+
+def test_breach_one_reminder_then_transfer_without_further_notice() -> None:
+    missed = AgreementFact("active", date(2026, 9, 1), date(2026, 11, 2), None)
+    fact = claim("juniorklub", status="in_agreement", agreement=missed)
+    assert action(fact) == "remind"  # the breach reminder
+    [planned] = plan_letters("D1", [(fact, step(fact))], DAY, POLICY, CALENDAR)
+    assert planned.kind == "breach_reminder"
+    breach = LetterFact(1, date(2026, 11, 10), date(2026, 11, 20), 10_000, True, "breach_reminder")
+    fact.letters = [breach]
+    assert action(fact, date(2026, 11, 20)) == "wait"  # its deadline has not passed
+    assert action(fact) == "transfer"  # renteloven has fee budget left, but no 2nd series
+
+
+def test_breach_an_ordinary_reminder_is_no_breach_letter() -> None:
+    fact = claim("juniorklub")
+    [planned] = plan_letters("D1", [(fact, step(fact))], DAY, POLICY, CALENDAR)
+    assert planned.kind == "reminder"
