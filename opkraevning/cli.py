@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from opkraevning.app.register_import import ImportFileError, RowProblem, import_register
+from opkraevning.domain.clock import Clock, SystemClock
 from opkraevning.settings import Settings, SettingsError, load_settings
 from opkraevning.store import migrate
 from opkraevning.store.db import make_engine
@@ -66,6 +67,7 @@ class Context:
     config_file: Path | None
     _settings: Settings | None = None
     _engine: Engine | None = None
+    _clock: Clock | None = None
 
     @property
     def settings(self) -> Settings:
@@ -81,6 +83,13 @@ class Context:
         if self._engine is None:
             self._engine = make_engine(self.settings.database_url)
         return self._engine
+
+    @property
+    def clock(self) -> Clock:
+        """The one clock: the system's, read in the configured time zone."""
+        if self._clock is None:
+            self._clock = SystemClock(self.settings.zone)
+        return self._clock
 
     def current_engine(self) -> Engine:
         """The engine, after checking that the schema is current."""
@@ -228,12 +237,11 @@ def demo(context: Context, serve: bool) -> None:
 
 
 def _run_service(context: Context, only: tuple[str, ...] | None = None) -> None:
-    from opkraevning.app.pipeline import local_today
     from opkraevning.assistant.policy.model import PolicyError, policy_for
     from opkraevning.runners.serve import ALL_PARTS, ServiceError, run
 
     try:
-        policy_for(local_today(), context.settings.policy_file)
+        policy_for(context.clock.today(), context.settings.policy_file)
     except PolicyError as exc:
         _fail(f"invalid setting OPKRAEVNING_POLICY_FILE: {exc}")
     try:
@@ -268,7 +276,6 @@ def smtp(context: Context, worker: bool) -> None:
 def ingest(context: Context, files: tuple[Path, ...], as_json: bool) -> None:
     """Run the whole pipeline on mail files (.eml) or MeMo files (.xml) and print the result."""
     from opkraevning.app.ingest import ingest_file
-    from opkraevning.app.pipeline import local_today
 
     engine = context.current_engine()
     for path in files:
@@ -276,7 +283,7 @@ def ingest(context: Context, files: tuple[Path, ...], as_json: bool) -> None:
             engine,
             path,
             context.settings.accepted_recipients,
-            local_today(),
+            context.clock.today(),
             context.settings.policy_file,
         )
         click.echo(json.dumps(result, ensure_ascii=False))
@@ -285,7 +292,8 @@ def ingest(context: Context, files: tuple[Path, ...], as_json: bool) -> None:
 @main.command("eval")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date to read as.")
-def eval_command(directory: Path, today: Any) -> None:
+@pass_context
+def eval_command(context: Context, directory: Path, today: Any) -> None:
     """Measure the reading of DIR/mail against DIR/labels.jsonl (register in DIR/register).
 
     Runs on a temporary database of its own, so production data is never touched.
@@ -293,7 +301,6 @@ def eval_command(directory: Path, today: Any) -> None:
     import tempfile
 
     from opkraevning.app.ingest import evaluate, ingest_file, load_labels
-    from opkraevning.app.pipeline import local_today
 
     register = directory / "register"
     with tempfile.TemporaryDirectory(prefix="opk-eval-") as tmp:
@@ -307,7 +314,7 @@ def eval_command(directory: Path, today: Any) -> None:
         )
         if imported.rejected:
             _fail(f"the register in {register} has {imported.rejected} bad rows")
-        day = today.date() if today else local_today()
+        day = today.date() if today else context.clock.today()
         own = ["opkraevning@norddjurs.dk", "opkraevning@localhost"]
         results = [
             ingest_file(engine, path, own, day) for path in sorted((directory / "mail").glob("*"))
@@ -348,7 +355,6 @@ def remind(
     draft_letters: bool,
 ) -> None:
     """The reminder run: letters, interest, transfers, own collection, forældelse, holds."""
-    from opkraevning.app.pipeline import local_today
     from opkraevning.app.reminder.run import compute_with, diff_outcomes, export_lists
     from opkraevning.app.reminder.run import remind as run_reminders
     from opkraevning.app.reminder.workers import peak_rss_mb
@@ -356,7 +362,7 @@ def remind(
 
     if compare_policy is not None and not dry_run:
         _fail("--compare-policy only goes with --dry-run")
-    run_day = day.date() if day else local_today()
+    run_day = day.date() if day else context.clock.today()
     engine = context.current_engine()
     try:
         collect = as_json or export_dir is not None or compare_policy is not None
@@ -402,12 +408,13 @@ def policy() -> None:
 
 @policy.command("check")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def policy_check(file: Path) -> None:
+@pass_context
+def policy_check(context: Context, file: Path) -> None:
     """Validate a policy file on every date one of its versions starts."""
     from opkraevning.assistant.policy.model import PolicyError, check_policy
 
     try:
-        dates = check_policy(file)
+        dates = check_policy(file, context.clock.today())
     except PolicyError as exc:
         _fail(str(exc), EXIT_PROBLEMS)
     click.echo(f"{file}: valid on {', '.join(day.isoformat() for day in dates)}")
@@ -418,11 +425,12 @@ def policy_check(file: Path) -> None:
 @pass_context
 def policy_show(context: Context, day: Any) -> None:
     """Print the policy in force on a date (default: today) as JSON."""
-    from opkraevning.app.pipeline import local_today
     from opkraevning.assistant.policy.model import PolicyError, policy_for
 
     try:
-        resolved = policy_for(day.date() if day else local_today(), context.settings.policy_file)
+        resolved = policy_for(
+            day.date() if day else context.clock.today(), context.settings.policy_file
+        )
     except PolicyError as exc:
         _fail(str(exc), EXIT_PROBLEMS)
     click.echo(json.dumps(resolved.model_dump(mode="json"), indent=2, ensure_ascii=False))

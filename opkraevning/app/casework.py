@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from opkraevning.app.outbound import outbound_letter
 from opkraevning.assistant.drafting.letter_context import claim_row, postal_channel
+from opkraevning.domain.clock import Clock
 from opkraevning.store.audit import record
 from opkraevning.store.models import (
     AgreementClaim,
@@ -84,7 +85,7 @@ def edit_letter(session: Session, letter_id: int, text: str, actor: str) -> Outb
 
 
 def approve_letter(
-    session: Session, letter_id: int, actor: str, edited_text: str | None = None
+    session: Session, letter_id: int, actor: str, edited_text: str | None = None, *, clock: Clock
 ) -> OutboundLetter:
     """Approve a draft (and its email notice); apply the actions it proposed."""
     letter = _letter(session, letter_id, LetterState.NEEDS_REVIEW.value, LetterState.DRAFT.value)
@@ -106,7 +107,7 @@ def approve_letter(
     if letter.kind == "reply":
         _apply_actions(session, letter, actor)
     if letter.kind in ("reminder", "breach_reminder"):
-        _release_reminders(session, [letter], actor)
+        _release_reminders(session, [letter], actor, clock.today())
     if letter.inbound_message_id is not None:
         message = session.get(InboundMessage, letter.inbound_message_id)
         if message is not None:
@@ -167,7 +168,7 @@ def exclude_run_letter(session: Session, letter_id: int, reason: str, actor: str
 
 
 def approve_run_batch(
-    session: Session, run_id: int, actor: str, letter_ids: list[int] | None = None
+    session: Session, run_id: int, actor: str, letter_ids: list[int] | None = None, *, clock: Clock
 ) -> int:
     """Approve every waiting letter of a run (or the chosen ones): released today."""
     query = select(OutboundLetter).where(
@@ -181,7 +182,7 @@ def approve_run_batch(
         letter.state = LetterState.APPROVED.value
         letter.approved_by, letter.approved_at = actor, now
         session.add(letter)
-    _release_reminders(session, letters, actor)
+    _release_reminders(session, letters, actor, clock.today())
     record(
         session,
         actor,
@@ -193,9 +194,10 @@ def approve_run_batch(
     return len(letters)
 
 
-def _release_reminders(session: Session, letters: list[OutboundLetter], actor: str) -> None:
+def _release_reminders(
+    session: Session, letters: list[OutboundLetter], actor: str, today: date
+) -> None:
     """A reminder counts as sent the day it is released; its fee is booked then."""
-    from opkraevning.app.pipeline import local_today
     from opkraevning.app.reminder.run import release_letters
 
     ids = [letter.id for letter in letters if letter.id is not None]
@@ -209,7 +211,7 @@ def _release_reminders(session: Session, letters: list[OutboundLetter], actor: s
         if reminder_id is not None
     ]
     session.flush()
-    release_letters(session.connection(), reminder_ids, local_today(), actor)
+    release_letters(session.connection(), reminder_ids, today, actor)
 
 
 def retry_letter(session: Session, letter_id: int, actor: str) -> OutboundLetter:
@@ -422,11 +424,15 @@ def record_udlaeg(session: Session, claim_id: str, day: date, actor: str, note: 
 
 
 def activate_agreement(
-    session: Session, agreement_id: int, actor: str, policy_path: Path | None = None
+    session: Session,
+    agreement_id: int,
+    actor: str,
+    policy_path: Path | None = None,
+    *,
+    clock: Clock,
 ) -> OutboundLetter:
     """The citizen said yes to a proposed agreement: it becomes active, its claims are in
     agreement, and a confirmation letter with the schedule is drafted for review."""
-    from opkraevning.app.pipeline import local_today
     from opkraevning.assistant.drafting.run_letters import render_agreement
     from opkraevning.assistant.policy.model import policy_for
     from opkraevning.assistant.proposals.installments import ScheduledInstallment
@@ -461,7 +467,7 @@ def activate_agreement(
     schedule = [
         ScheduledInstallment(item.number, item.due_on, item.amount_ore, 0) for item in installments
     ]
-    policy = policy_for(local_today(), policy_path)
+    policy = policy_for(clock.today(), policy_path)
     rendered = render_agreement(debtor, rows, schedule, policy)
     letter = outbound_letter(
         rendered,
@@ -486,12 +492,16 @@ def activate_agreement(
 
 
 def mark_transferred(
-    session: Session, claim_ids: list[str], actor: str, policy_path: Path | None = None
+    session: Session,
+    claim_ids: list[str],
+    actor: str,
+    policy_path: Path | None = None,
+    *,
+    clock: Clock,
 ) -> list[OutboundLetter]:
     """The claims were handed to Gældsstyrelsen (the export is uploaded there by a person):
     they and their fee and interest lines become ``transferred``, and each debtor gets a
     drafted notice of transfer for review."""
-    from opkraevning.app.pipeline import local_today
     from opkraevning.assistant.drafting.run_letters import render_transfer_notice
     from opkraevning.assistant.policy.model import policy_for
     from opkraevning.store.register_lookup import SqlRegister
@@ -515,7 +525,7 @@ def mark_transferred(
         )
         .values(status=ClaimStatus.TRANSFERRED.value, updated_at=now)
     )
-    day = local_today()
+    day = clock.today()
     policy = policy_for(day, policy_path)
     register = SqlRegister(session)
     letters = []

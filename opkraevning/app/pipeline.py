@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
@@ -37,6 +36,7 @@ from opkraevning.assistant.parse.thread_links import (
 )
 from opkraevning.assistant.policy.model import policy_for
 from opkraevning.assistant.read.reading import Reading, read_message
+from opkraevning.domain.clock import SYSTEM_CLOCK, Clock
 from opkraevning.logs import message_context
 from opkraevning.mailbox.formats.memo import MemoError, parse_memo
 from opkraevning.store.audit import record
@@ -53,11 +53,6 @@ from opkraevning.store.register_lookup import SqlRegister
 from opkraevning.store.types import utcnow
 
 log = logging.getLogger(__name__)
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
-
-
-def local_today() -> date:
-    return datetime.now(COPENHAGEN).date()
 
 
 def _letter_ref(session: Session, letter: OutboundLetter) -> LetterRef:
@@ -298,20 +293,28 @@ def run_parse_stage(
     own_addresses: list[str],
     limit: int = 50,
     policy_path: Path | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> StageResult:
-    """Parse, read and draft up to ``limit`` received messages; each in its own transaction."""
+    """Parse, read and draft up to ``limit`` received messages; each in its own transaction.
+
+    ``clock`` says what day it is (the worker runner passes the settings' clock)."""
     own = {address.lower() for address in own_addresses}
     result = StageResult()
     with Session(engine) as session:
         ids = _waiting_ids(session, limit)
     for message_id in ids:
         with message_context(f"in-{message_id}"):
-            _parse_one(engine, message_id, own, policy_path, result)
+            _parse_one(engine, message_id, own, policy_path, result, clock)
     return result
 
 
 def _parse_one(
-    engine: Engine, message_id: int, own: set[str], policy_path: Path | None, result: StageResult
+    engine: Engine,
+    message_id: int,
+    own: set[str],
+    policy_path: Path | None,
+    result: StageResult,
+    clock: Clock,
 ) -> None:
     """Parse, read and draft one message in one transaction; quarantine it on failure."""
     try:
@@ -327,7 +330,7 @@ def _parse_one(
                 return
             message.attempts += 1
             parse_message(session, message, own)
-            today = local_today()
+            today = clock.today()
             reading = read_stage(session, message, today)
             draft = draft_stage(session, message, reading, today, policy_path)
             state = message.state

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from opkraevning.app.reminder.letters import draft_run_letters
 from opkraevning.app.reminder.run import RUN_KIND, RUN_TABLE, remind
+from opkraevning.domain.clock import Clock, SystemClock
 from opkraevning.runners.loop import periodic
 from opkraevning.settings import Settings
 
@@ -43,9 +44,9 @@ def last_done_slot(engine: Engine) -> date | None:
     return date.fromisoformat(slot) if slot else None
 
 
-def run_due(engine: Engine, settings: Settings, now: datetime | None = None) -> list[date]:
-    """Run every due slot; return the slots this instance recorded."""
-    now = now or datetime.now(settings.zone)
+def run_due(engine: Engine, settings: Settings, clock: Clock) -> list[date]:
+    """Run every due slot by ``clock``; return the slots this instance recorded."""
+    now = clock.now()
     recorded = []
     for slot in due_slots(
         last_done_slot(engine),
@@ -67,8 +68,10 @@ async def run(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:
     if not settings.scheduler.enabled:
         return
 
+    clock = SystemClock(settings.zone)
+
     def work() -> int:
-        run_due(engine, settings)
+        run_due(engine, settings, clock)
         return 0  # nothing to hurry for: check again after the interval
 
     await periodic("scheduler", work, settings.scheduler.check_interval_seconds, stop)

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from opkraevning import __version__
 from opkraevning.app.casework import CaseworkError
 from opkraevning.domain.claim_types import danish_name
+from opkraevning.domain.clock import Clock, SystemClock
 from opkraevning.domain.privacy import mask_cpr, redact_cpr_in_text
 from opkraevning.settings import Settings
 from opkraevning.store import migrate
@@ -72,7 +73,8 @@ def _templates() -> Jinja2Templates:
     return templates
 
 
-def create_app(settings: Settings, engine: Engine) -> FastAPI:
+def create_app(settings: Settings, engine: Engine, clock: Clock | None = None) -> FastAPI:
+    """The web app; ``clock`` (default: the system's, in the settings' zone) says what day it is."""
     app = FastAPI(
         title="opkraevning",
         version=__version__,
@@ -83,6 +85,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.clock = clock or SystemClock(settings.zone)
     templates = _templates()
     app.state.templates = templates
 

@@ -1,7 +1,8 @@
 """The dependencies every handler declares, as ``Annotated`` aliases.
 
-``Db`` is one transaction per request; ``PageUser`` redirects to log-in without a
-session; ``ApiUser`` answers 401; ``ApiWriter`` also checks the CSRF header;
+``Db`` is one transaction per request; ``AppClock`` is the app's one clock;
+``PageUser`` redirects to log-in without a session; ``ApiUser`` answers 401;
+``ApiWriter`` also checks the CSRF header;
 ``AdminApi`` also requires the administrator role.
 """
 
@@ -14,6 +15,7 @@ from urllib.parse import quote
 from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session
 
+from opkraevning.domain.clock import Clock
 from opkraevning.store.db import session_scope
 from opkraevning.store.types import utcnow
 from opkraevning.web.auth import session_user
@@ -33,6 +35,15 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 Db = Annotated[Session, Depends(get_db)]
+
+
+def get_clock(request: Request) -> Clock:
+    """The app's one clock (tests give the app a fixed one)."""
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+AppClock = Annotated[Clock, Depends(get_clock)]
 
 
 def _caseworker(request: Request) -> Caseworker | None:

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from opkraevning.domain.clock import FixedClock
 from opkraevning.runners.scheduler import due_slots, run_due
 from opkraevning.settings import load_settings
 from opkraevning.store.models import ScheduledRun
@@ -34,13 +35,17 @@ def test_missed_days_are_caught_up_in_order_within_the_limit() -> None:
     assert due_slots(date(2026, 1, 1), now, SIX, 3)[0] == date(2026, 11, 25)
 
 
+def at(day: int, hour: int) -> FixedClock:
+    return FixedClock(datetime(2026, 11, day, hour, 0, tzinfo=CPH))
+
+
 def test_run_due_records_each_slot_once(dev_database: Database) -> None:
     settings = load_settings(database_url=dev_database.url)
-    first = run_due(dev_database.engine, settings, datetime(2026, 11, 25, 7, 0, tzinfo=CPH))
+    first = run_due(dev_database.engine, settings, at(25, 7))
     assert first == [date(2026, 11, 25)]
-    later = run_due(dev_database.engine, settings, datetime(2026, 11, 27, 7, 0, tzinfo=CPH))
+    later = run_due(dev_database.engine, settings, at(27, 7))
     assert later == [date(2026, 11, 26), date(2026, 11, 27)]
-    assert run_due(dev_database.engine, settings, datetime(2026, 11, 27, 9, 0, tzinfo=CPH)) == []
+    assert run_due(dev_database.engine, settings, at(27, 9)) == []
     with Session(dev_database.engine) as session:
         slots = sorted(session.execute(select(col(ScheduledRun.slot))).scalars())
     assert slots == ["2026-11-25", "2026-11-26", "2026-11-27"]

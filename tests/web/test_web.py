@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 from opkraevning.app.pipeline import run_parse_stage
 from opkraevning.app.reminder.letters import draft_run_letters
 from opkraevning.app.reminder.run import remind
+from opkraevning.domain.clock import Clock, FixedClock
 from opkraevning.settings import load_settings
 from opkraevning.store.db import make_engine, session_scope
 from opkraevning.store.inbound import store_raw_message
@@ -34,9 +35,10 @@ PASSWORD = "en-lang-adgangskode"
 OURS = ["opkraevning@norddjurs.dk"]
 
 
-def _client(database: Database) -> TestClient:
+def _client(database: Database, clock: Clock | None = None) -> TestClient:
     # https: the session cookie is Secure, so a client only sends it over HTTPS
-    return TestClient(create_app(load_settings(), database.engine), base_url="https://testserver")
+    app = create_app(load_settings(), database.engine, clock)
+    return TestClient(app, base_url="https://testserver")
 
 
 def _users(database: Database) -> None:
@@ -376,7 +378,8 @@ def test_reminder_batch_approval_releases_and_books_fees_and_exclusion_needs_a_r
     assert run_id is not None
     drafted = draft_run_letters(dev_database.engine, run_id)
     _users(dev_database)
-    client = _client(dev_database)
+    released_day = date(2026, 11, 30)  # the app's clock: the day the caseworker approves
+    client = _client(dev_database, FixedClock.on(released_day))
     csrf = _login(client)
     headers = {"X-CSRF-Token": csrf}
     waiting = client.get(f"/api/rykkerkoersler/{run_id}/breve").json()
@@ -400,7 +403,7 @@ def test_reminder_batch_approval_releases_and_books_fees_and_exclusion_needs_a_r
         released = session.scalar(
             select(func.count())
             .select_from(ReminderLetter)
-            .where(col(ReminderLetter.released_on).is_not(None))
+            .where(col(ReminderLetter.released_on) == released_day)
         )
         fees = session.scalar(
             select(func.count()).select_from(Claim).where(col(Claim.line) == "fee")

@@ -327,11 +327,12 @@ def _first_complete_day(tree: Any) -> date | None:
     return max(starts) if starts else None
 
 
-def check_policy(path: Path) -> list[date]:
-    """Validate the file on the day it becomes complete and on every later version date."""
+def check_policy(path: Path, today: date) -> list[date]:
+    """Validate the file on the day it becomes complete (``today`` when no date says so)
+    and on every later version date."""
     tree, _ = _read(path)
     try:
-        start = _first_complete_day(tree) or date.today()
+        start = _first_complete_day(tree) or today
     except ValueError as exc:
         raise PolicyError(f"{path}: effective_from is not a date: {exc}") from None
     dates = sorted({start} | {day for day in _effective_dates(tree) if day > start})

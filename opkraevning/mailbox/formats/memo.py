@@ -19,6 +19,8 @@ from typing import Any
 
 from lxml import etree
 
+from opkraevning.store.types import utcnow
+
 NS = "https://DigitalPost.dk/MeMo-1"
 _N = {"memo": NS}
 _PARSER = etree.XMLParser(
@@ -187,7 +189,7 @@ class OutgoingMemo:
     case_id: str
     letter_ref: str
     message_uuid: str = field(default_factory=lambda: str(uuid.uuid4()))
-    created: datetime = field(default_factory=lambda: datetime.now(UTC))
+    created: datetime = field(default_factory=utcnow)
     reply: bool = True
 
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from opkraevning.app import casework
 from opkraevning.store import casework_queries as q
-from opkraevning.web.deps import ApiWriter, Db
+from opkraevning.web.deps import ApiWriter, AppClock, Db
 
 router = APIRouter()
 
@@ -27,8 +27,10 @@ class Text(BaseModel):
 
 
 @router.post("/breve/{letter_id}/godkend")
-def approve(letter_id: int, approval: Approval, user: ApiWriter, db: Db) -> dict[str, Any]:
-    letter = casework.approve_letter(db, letter_id, user.username, approval.body)
+def approve(
+    letter_id: int, approval: Approval, user: ApiWriter, db: Db, clock: AppClock
+) -> dict[str, Any]:
+    letter = casework.approve_letter(db, letter_id, user.username, approval.body, clock=clock)
     return q.jsonable_letter(letter)
 
 

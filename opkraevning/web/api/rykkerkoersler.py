@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from opkraevning.app import casework
 from opkraevning.store import casework_queries as q
 from opkraevning.store.models import ScheduledRun
-from opkraevning.web.deps import ApiUser, ApiWriter, Db
+from opkraevning.web.deps import ApiUser, ApiWriter, AppClock, Db
 from opkraevning.web.run_lists import forget
 
 router = APIRouter()
@@ -26,12 +26,11 @@ class BatchApproval(BaseModel):
 
 @router.post("/overdragelser")
 def transferred(
-    request: Request, transfer: Transfer, user: ApiWriter, db: Db
+    request: Request, transfer: Transfer, user: ApiWriter, db: Db, clock: AppClock
 ) -> list[dict[str, Any]]:
     """Mark claims as handed to Gældsstyrelsen; returns the drafted notices."""
-    letters = casework.mark_transferred(
-        db, transfer.claim_ids, user.username, request.app.state.settings.policy_file
-    )
+    policy = request.app.state.settings.policy_file
+    letters = casework.mark_transferred(db, transfer.claim_ids, user.username, policy, clock=clock)
     forget()
     return [q.jsonable_letter(letter) for letter in letters]
 
@@ -62,7 +61,10 @@ def run_letters(run_id: int, user: ApiUser, db: Db, state: str = "needs_review")
 
 
 @router.post("/rykkerkoersler/{run_id}/godkend")
-def approve_run(run_id: int, batch: BatchApproval, user: ApiWriter, db: Db) -> dict[str, int]:
+def approve_run(
+    run_id: int, batch: BatchApproval, user: ApiWriter, db: Db, clock: AppClock
+) -> dict[str, int]:
     if db.get(ScheduledRun, run_id) is None:
         raise HTTPException(404, "findes ikke")
-    return {"approved": casework.approve_run_batch(db, run_id, user.username, batch.letter_ids)}
+    approved = casework.approve_run_batch(db, run_id, user.username, batch.letter_ids, clock=clock)
+    return {"approved": approved}

@@ -44,14 +44,13 @@ def case(message_id: int, user: ApiUser, db: Db) -> dict[str, Any]:
 def pick_debtor(
     request: Request, message_id: int, choice: DebtorChoice, user: ApiWriter, db: Db
 ) -> dict[str, Any]:
-    from opkraevning.app.pipeline import local_today
 
     casework.assign_debtor(
         db,
         message_id,
         choice.debtor_id,
         user.username,
-        local_today(),
+        request.app.state.clock.today(),
         request.app.state.settings.policy_file,
     )
     return {"letters": [q.jsonable_letter(x) for x in q.letters_of_message(db, message_id)]}

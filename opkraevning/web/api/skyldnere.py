@@ -12,7 +12,7 @@ from opkraevning.app import casework
 from opkraevning.domain.privacy import mask_cpr
 from opkraevning.store import casework_queries as q
 from opkraevning.store.queries import debtor_page
-from opkraevning.web.deps import ApiUser, ApiWriter, Db
+from opkraevning.web.deps import ApiUser, ApiWriter, AppClock, Db
 
 router = APIRouter()
 
@@ -124,9 +124,10 @@ def udlaeg(claim_id: str, body: Udlaeg, user: ApiWriter, db: Db) -> dict[str, st
 
 
 @router.post("/aftaler/{agreement_id}/aktiver")
-def activate(request: Request, agreement_id: int, user: ApiWriter, db: Db) -> dict[str, Any]:
+def activate(
+    request: Request, agreement_id: int, user: ApiWriter, db: Db, clock: AppClock
+) -> dict[str, Any]:
     """The citizen accepted a proposed agreement: activate it and draft the confirmation."""
-    letter = casework.activate_agreement(
-        db, agreement_id, user.username, request.app.state.settings.policy_file
-    )
+    policy = request.app.state.settings.policy_file
+    letter = casework.activate_agreement(db, agreement_id, user.username, policy, clock=clock)
     return q.jsonable_letter(letter)

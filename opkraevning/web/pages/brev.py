@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
 from opkraevning.app import casework
-from opkraevning.web.deps import Db, PageUser
+from opkraevning.web.deps import AppClock, Db, PageUser
 from opkraevning.web.pages.common import back, letter_home, safe_next
 from opkraevning.web.security import require_csrf
 
@@ -20,12 +20,13 @@ def approve(
     letter_id: int,
     user: PageUser,
     db: Db,
+    clock: AppClock,
     csrf_token: Annotated[str, Form()] = "",
     body: Annotated[str | None, Form(max_length=100_000)] = None,
     tilbage: Annotated[str, Form()] = "",
 ) -> Response:
     require_csrf(user, csrf_token)
-    letter = casework.approve_letter(db, letter_id, user.username, body)
+    letter = casework.approve_letter(db, letter_id, user.username, body, clock=clock)
     return back(safe_next(tilbage or letter_home(letter)), "godkendt")
 
 

@@ -68,7 +68,9 @@ async def transfer(request: Request, run_id: int, user: PageUser) -> Response:
     chosen = [str(value) for value in form.getlist("claim_id")]
     policy = request.app.state.settings.policy_file
     with session_scope(request.app.state.engine) as db:
-        letters = casework.mark_transferred(db, chosen, user.username, policy)
+        letters = casework.mark_transferred(
+            db, chosen, user.username, policy, clock=request.app.state.clock
+        )
     forget()
     return back(f"/rykkerkoersel/{run_id}", f"{len(chosen)}-krav-sendt-{len(letters)}-breve")
 
@@ -80,5 +82,7 @@ async def approve_batch(request: Request, run_id: int, user: PageUser) -> Respon
     chosen = [int(str(value)) for value in form.getlist("letter_id") if str(value).isdigit()]
     with session_scope(request.app.state.engine) as db:
         ids = chosen if form.get("valgte") else None
-        count = casework.approve_run_batch(db, run_id, user.username, ids)
+        count = casework.approve_run_batch(
+            db, run_id, user.username, ids, clock=request.app.state.clock
+        )
     return back(f"/rykkerkoersel/{run_id}", f"{count}-godkendt")

@@ -51,14 +51,13 @@ def pick_debtor(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     require_csrf(user, csrf_token)
-    from opkraevning.app.pipeline import local_today
 
     casework.assign_debtor(
         db,
         message_id,
         debtor_id.strip(),
         user.username,
-        local_today(),
+        request.app.state.clock.today(),
         request.app.state.settings.policy_file,
     )
     return back(f"/sag/{message_id}", "skyldner-valgt")

@@ -12,7 +12,7 @@ from opkraevning.app import casework
 from opkraevning.store import casework_queries as q
 from opkraevning.store.audit import record
 from opkraevning.store.queries import debtor_page
-from opkraevning.web.deps import Db, PageUser
+from opkraevning.web.deps import AppClock, Db, PageUser
 from opkraevning.web.pages.common import PAGE_SIZE, back, date_or_none, render, safe_next
 from opkraevning.web.security import require_csrf
 
@@ -44,12 +44,13 @@ def activate(
     agreement_id: int,
     user: PageUser,
     db: Db,
+    clock: AppClock,
     tilbage: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     require_csrf(user, csrf_token)
     policy = request.app.state.settings.policy_file
-    casework.activate_agreement(db, agreement_id, user.username, policy)
+    casework.activate_agreement(db, agreement_id, user.username, policy, clock=clock)
     return back(safe_next(tilbage or "/indbakke"), "aftale-aktiv")
 
 

@@ -15,7 +15,7 @@ TODAY = date(2026, 11, 27)
 
 
 def test_the_shipped_policy_is_valid_and_carries_the_rules() -> None:
-    assert check_policy(DEFAULT_POLICY) == [date(2018, 1, 23)]
+    assert check_policy(DEFAULT_POLICY, TODAY) == [date(2018, 1, 23)]
     policy = policy_for(TODAY)
     assert policy.fees["gebyrloven"].fee_kr == Decimal("250.00")
     assert policy.fees["renteloven"].fee_kr == Decimal("100.00")
@@ -44,7 +44,7 @@ def test_a_value_changes_on_its_effective_date(tmp_path: Path) -> None:
     )
     assert policy_for(date(2026, 12, 31), path).fees["renteloven"].fee_kr == Decimal("100.00")
     assert policy_for(date(2027, 1, 1), path).fees["renteloven"].fee_kr == Decimal("110.00")
-    assert check_policy(path) == [date(2018, 1, 23), date(2027, 1, 1)]
+    assert check_policy(path, TODAY) == [date(2018, 1, 23), date(2027, 1, 1)]
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_a_value_changes_on_its_effective_date(tmp_path: Path) -> None:
 )
 def test_a_bad_value_is_named(tmp_path: Path, old: str, new: str, named: str) -> None:
     with pytest.raises(PolicyError, match=named.replace("(", r"\(").replace(")", r"\)")):
-        check_policy(_with(tmp_path, old, new))
+        check_policy(_with(tmp_path, old, new), TODAY)
 
 
 def test_policy_commands(tmp_path: Path) -> None:
