@@ -15,7 +15,7 @@ from opkraevning.store.models import InboundMessage
 from tests.conftest import Database
 from tests.helpers import Worker
 from tests.mailbox.dovecot import Mailbox
-from tests.mailbox.sources.test_imap_poller import deliver, imap_settings, stored_messages
+from tests.mailbox.sources.test_imap import deliver, imap_settings, stored_messages
 
 
 def _wait_for(condition: Callable[[], bool], seconds: float) -> bool:
