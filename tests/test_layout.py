@@ -1,7 +1,8 @@
 """Tests mirror the package tree: tests/<part>/test_<module>.py tests opkraevning/<part>/<module>.
 
 At the top of tests/ sit only the tests of the root modules (cli.py, logs.py,
-settings.py), of the package as a whole (packaging) and this test of the tree itself. A few modules test a whole part through
+settings.py), of the package as a whole (packaging) and this test of the tree
+itself. A few modules test a whole part through
 its outside (the web app through HTTP and a browser, several service instances at once,
 the demo end to end); they are named here with the reason, so a misplaced test module
 fails and a deliberate exception is visible.
