@@ -19,7 +19,8 @@ TESTS = Path(__file__).parent
 
 WHOLE_PART = {
     "app/reminder/test_reminder_run.py": "the reminder run end to end (run, workers, letters)",
-    "assistant/rules/test_reminder_rules.py": "every reminder rule through the rule engine",
+    "app/reminder/test_run_trace.py": "the recorded run's trace read back (run, rules, store)",
+    "assistant/policy/test_every_setting_is_read.py": "every policy key is read by some code",
     "demo/test_demo.py": "the demo seeding and the synthetic register end to end",
     "runners/test_instances.py": "two worker and two outbox runners on one PostgreSQL",
     "store/test_store.py": "the schema's guarantees (types, uniqueness, raw bytes)",
