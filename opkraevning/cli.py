@@ -459,7 +459,9 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["sagsbehandler", "administrator"]), required=True)
+@click.option(
+    "--role", type=click.Choice(["sagsbehandler", "administrator", "leder"]), required=True
+)
 @click.option(
     "--password",
     prompt=True,
@@ -500,3 +502,31 @@ def user_unlock(context: Context, name: str) -> None:
         session.add(account)
         record(session, "cli", "user.unlocked", "user_account", str(account.id))
     click.echo(f"user {name} unlocked")
+
+
+@main.command()
+@click.option("--month", default=None, help="The month to report, as YYYY-MM (e.g. 2026-11).")
+@click.option("--year", default=None, help="The year to report, as YYYY.")
+@click.option(
+    "--pdf",
+    "pdf_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Write the report as PDF to this file.",
+)
+@pass_context
+def report(context: Context, month: str | None, year: str | None, pdf_file: Path) -> None:
+    """The monthly or yearly report for leaders and politicians (the overview's figures)."""
+    from opkraevning.app.overview.report import ReportError, month_period, render_pdf, year_period
+
+    if (month is None) == (year is None):
+        _fail("give either --month YYYY-MM or --year YYYY")
+    try:
+        period = month_period(month) if month else year_period(str(year))
+        pdf = render_pdf(
+            context.current_engine(), period, context.clock, context.settings.policy_file
+        )
+    except ReportError as exc:
+        _fail(str(exc))
+    pdf_file.write_bytes(pdf)
+    click.echo(f"{period.title}: {pdf_file} ({len(pdf):,} bytes)".replace(",", "."))

@@ -91,3 +91,20 @@ def test_help_is_there(command: list[str]) -> None:
     result = CliRunner().invoke(main, command)
     assert result.exit_code == 0
     assert "Usage:" in result.output
+
+
+def test_report_writes_the_monthly_and_yearly_pdf(database: Database, tmp_path: Path) -> None:
+    from tests.app.overview.test_figures import crafted_register
+    from tests.web.pages.test_oversigt import pdf_text
+
+    crafted_register(database)
+    month = tmp_path / "november.pdf"
+    result = _run(database.url, "report", "--month", "2026-11", "--pdf", str(month))
+    assert result.exit_code == 0, result.output
+    text = pdf_text(month.read_bytes())
+    assert "Månedsrapport for november 2026" in text and "Norddjurs Kommune" in text
+    year = tmp_path / "2026.pdf"
+    assert _run(database.url, "report", "--year", "2026", "--pdf", str(year)).exit_code == 0
+    assert "Årsrapport for 2026" in pdf_text(year.read_bytes())
+    refused = _run(database.url, "report", "--month", "november", "--pdf", str(month))
+    assert refused.exit_code == 2 and "ÅÅÅÅ-MM" in refused.output

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from opkraevning.app.overview.figures import has_snapshot, keep_figures
 from opkraevning.app.reminder.letters import draft_run_letters
 from opkraevning.app.reminder.run import RUN_KIND, RUN_TABLE, remind
 from opkraevning.domain.clock import Clock, SystemClock
@@ -61,6 +62,8 @@ def run_due(engine: Engine, settings: Settings, clock: Clock) -> list[date]:
             drafted = draft_run_letters(engine, run_id, settings.policy_file)
             log.info("reminder run %s recorded for %s; %s letters drafted", run_id, slot, drafted)
             recorded.append(slot)
+    if recorded or not has_snapshot(engine, clock.today()):
+        keep_figures(engine, clock, settings.policy_file)
     return recorded
 
 

@@ -326,6 +326,7 @@ class AuditEvent(SQLModel, table=True):
 class Role(StrEnum):
     CASEWORKER = "sagsbehandler"
     ADMINISTRATOR = "administrator"
+    LEADER = "leder"  # sees the overview and the reports, nothing about single cases
 
 
 class UserAccount(SQLModel, table=True):
@@ -358,3 +359,16 @@ class WebSession(SQLModel, table=True):
 
 def table_names() -> list[str]:
     return sorted(SQLModel.metadata.tables)
+
+
+class DailyFigures(SQLModel, table=True):
+    """The overview's levels on one day (one row per day; the daily job replaces its own
+    day's row on a re-run). ``source``: ``daily`` (written by the daily job) or
+    ``backfill`` (reconstructed from the register's dates for a past month-end)."""
+
+    __tablename__ = "daily_figures"
+
+    day: date = Field(primary_key=True)
+    figures: dict[str, Any] | None = _json()
+    source: str = Field(default="daily", max_length=16)
+    computed_at: datetime = _created()

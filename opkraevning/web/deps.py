@@ -63,7 +63,8 @@ def _caseworker(request: Request) -> Caseworker | None:
         return Caseworker(user.id, user.username, user.role, web.csrf_token)
 
 
-def page_user(request: Request) -> Caseworker:
+def overview_user(request: Request) -> Caseworker:
+    """Anyone logged in: the overview and the reports are for every role."""
     caseworker = _caseworker(request)
     if caseworker is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -72,13 +73,25 @@ def page_user(request: Request) -> Caseworker:
     return caseworker
 
 
+def _no_leader(caseworker: Caseworker) -> Caseworker:
+    """A leader sees figures, never a single case (no debtor, no letter, no message)."""
+    if caseworker.is_leader:
+        raise HTTPException(403, "kræver rollen sagsbehandler")
+    return caseworker
+
+
+def page_user(request: Request) -> Caseworker:
+    return _no_leader(overview_user(request))
+
+
 def api_user(request: Request) -> Caseworker:
     caseworker = _caseworker(request)
     if caseworker is None:
         raise HTTPException(401, "log ind først", headers={"WWW-Authenticate": "Cookie"})
-    return caseworker
+    return _no_leader(caseworker)
 
 
+OverviewUser = Annotated[Caseworker, Depends(overview_user)]
 PageUser = Annotated[Caseworker, Depends(page_user)]
 ApiUser = Annotated[Caseworker, Depends(api_user)]
 

@@ -36,6 +36,10 @@ class Caseworker:
     def is_admin(self) -> bool:
         return self.role == Role.ADMINISTRATOR.value
 
+    @property
+    def is_leader(self) -> bool:
+        return self.role == Role.LEADER.value
+
 
 def require_admin(caseworker: Caseworker) -> None:
     if not caseworker.is_admin:

@@ -9,7 +9,7 @@ from sqlmodel import Session, col
 from opkraevning.domain.clock import FixedClock
 from opkraevning.runners.scheduler import due_slots, run_due
 from opkraevning.settings import load_settings
-from opkraevning.store.models import ScheduledRun
+from opkraevning.store.models import DailyFigures, ScheduledRun
 from tests.conftest import Database
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -49,3 +49,7 @@ def test_run_due_records_each_slot_once(dev_database: Database) -> None:
     with Session(dev_database.engine) as session:
         slots = sorted(session.execute(select(col(ScheduledRun.slot))).scalars())
     assert slots == ["2026-11-25", "2026-11-26", "2026-11-27"]
+    with Session(dev_database.engine) as session:  # the daily job kept the day's figures
+        kept = {row.day: row.source for row in session.execute(select(DailyFigures)).scalars()}
+    assert kept[date(2026, 11, 25)] == kept[date(2026, 11, 27)] == "daily"
+    assert kept[date(2026, 10, 31)] == "backfill"  # the month-ends before the first day

@@ -11,13 +11,14 @@ from opkraevning.web.pages import (
     brugere,
     indbakke,
     log_ind,
+    oversigt,
     rykkerkoersel,
     sag,
     skyldner,
     udbakke,
 )
 
-SCREENS = (log_ind, indbakke, sag, brev, skyldner, rykkerkoersel, udbakke, brugere)
+SCREENS = (log_ind, oversigt, indbakke, sag, brev, skyldner, rykkerkoersel, udbakke, brugere)
 
 
 def page_router() -> APIRouter:

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from opkraevning.store.audit import record
 from opkraevning.store.db import session_scope
 from opkraevning.web.auth import authenticate, close_session, open_session
-from opkraevning.web.deps import PageUser
+from opkraevning.web.deps import OverviewUser, PageUser
 from opkraevning.web.pages.common import render, safe_next, set_cookie
 from opkraevning.web.security import LOGIN_COOKIE, SESSION_COOKIE, require_csrf
 
@@ -72,5 +72,7 @@ def logout(request: Request, user: PageUser, csrf_token: Annotated[str, Form()] 
 
 
 @router.get("/")
-def root(user: PageUser) -> RedirectResponse:
-    return RedirectResponse("/indbakke", status_code=303)
+def root(user: OverviewUser) -> RedirectResponse:
+    """A leader lands on the overview, everybody else on the inbox."""
+    target = "/oversigt" if user.is_leader else "/indbakke"
+    return RedirectResponse(target, status_code=303)
