@@ -328,3 +328,79 @@ def agreement_list(session: Session, limit: int | None = None) -> list[Any]:
     if limit is not None:
         query = query.limit(limit)
     return list(session.execute(query).all())
+
+
+# -- afstemning: what the departments should correct in the register ----------------------
+
+
+_CLAIM_COLUMNS = (col(Claim.id), col(Claim.debtor_id), col(Claim.claim_type), col(Claim.amount_ore))
+
+
+def reconciliation(session: Session) -> list[tuple[str, str, str, str, int]]:
+    """Problems in the register: (problem, claim, debtor, claim type, amount øre).
+
+    Overpaid claims, paid claims still marked open, betalings-IDs and references used by
+    more than one main claim, and claims in arrears whose debtor lacks what a transfer to
+    Gældsstyrelsen needs (CPR or CVR, an address)."""
+    from opkraevning.store.models import Debtor
+
+    paid = _paid_all()
+    principal = col(Claim.line) == ClaimLine.PRINCIPAL.value
+    found: list[tuple[str, str, str, str, int]] = []
+    rows = session.execute(
+        select(*_CLAIM_COLUMNS, col(Claim.status), paid.c.paid)
+        .join(paid, paid.c.claim_id == Claim.id)
+        .where(principal, paid.c.paid >= Claim.amount_ore)
+    )
+    for claim_id, debtor_id, kind, amount_ore, status, paid_ore in rows:
+        if paid_ore > amount_ore:
+            found.append(
+                ("betalt mere end kravet", claim_id, debtor_id, kind, int(paid_ore - amount_ore))
+            )
+        if status == ClaimStatus.OPEN.value:
+            found.append(("betalt, men stadig åbent", claim_id, debtor_id, kind, int(amount_ore)))
+    for column, problem in (
+        (Claim.payment_id, "betalings-ID brugt flere gange"),
+        (Claim.reference, "reference brugt flere gange"),
+    ):
+        twice = (
+            select(col(column))
+            .where(principal, col(column).is_not(None))
+            .group_by(col(column))
+            .having(func.count() > 1)
+        )
+        for claim_id, debtor_id, kind, amount_ore in session.execute(
+            select(*_CLAIM_COLUMNS)
+            .where(principal, col(column).in_(twice))
+            .order_by(col(column), col(Claim.id))
+        ):
+            found.append((problem, claim_id, debtor_id, kind, int(amount_ore)))
+    missing = (
+        ((col(Debtor.kind) == "person") & col(Debtor.cpr).is_(None))
+        | ((col(Debtor.kind) == "company") & col(Debtor.cvr).is_(None))
+        | (col(Debtor.address) == "")
+    )
+    for claim_id, debtor_id, kind, amount_ore in session.execute(
+        select(*_CLAIM_COLUMNS)
+        .join(Debtor, col(Debtor.id) == Claim.debtor_id)
+        .where(principal, col(Claim.status).in_(OWN_COLLECTION), missing)
+        .order_by(col(Claim.id))
+    ):
+        found.append(
+            (
+                "kan ikke overdrages: skyldner mangler CPR/CVR eller adresse",
+                claim_id,
+                debtor_id,
+                kind,
+                int(amount_ore),
+            )
+        )
+    return found
+
+
+def _paid_all() -> Any:
+    return (
+        select(col(Payment.claim_id), func.sum(Payment.amount_ore).label("paid"))
+        .group_by(col(Payment.claim_id))
+        .subquery()
+    )

@@ -99,7 +99,26 @@ def _agreements(session: Session, day: date, limit: int | None) -> Listing:
     return Listing("aftaler", "Afdragsaftaler (aktive og misligholdte)", columns, rows)
 
 
+def _reconciliation(session: Session, day: date, limit: int | None) -> Listing:
+    """Afstemning: what the sending departments should correct. The register's claims
+    carry no department yet, so the list names the claim type (each type has one
+    sending department)."""
+    rows = [
+        (problem, claim, debtor, danish_name(kind), ore)
+        for problem, claim, debtor, kind, ore in oq.reconciliation(session)
+    ][: limit if limit is not None else None]
+    columns = (
+        Column("Problem"),
+        Column("Krav"),
+        Column("Skyldner"),
+        Column("Kravtype"),
+        Column("Beløb", KR),
+    )
+    return Listing("afstemning", "Afstemning af registret", columns, rows)
+
+
 LISTS: dict[str, Callable[[Session, date, int | None], Listing]] = {
+    "afstemning": _reconciliation,
     "restancer": _arrears,
     "overdraget": _status(
         "overdraget", "Krav sendt til Gældsstyrelsen", ClaimStatus.TRANSFERRED.value
