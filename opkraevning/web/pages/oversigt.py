@@ -17,6 +17,8 @@ from opkraevning.web.pages.common import render
 
 router = APIRouter(include_in_schema=False)
 SHOWN_ROWS = 500
+# the mail figures' lists are case screens: a leader sees the number, not the messages
+CASE_SCREENS = ("/indbakke", "/udbakke")
 
 
 @router.get("/oversigt", response_class=HTMLResponse)
@@ -40,6 +42,7 @@ def overview(request: Request, user: OverviewUser, clock: AppClock) -> Response:
         request,
         "oversigt.html",
         {
+            "case_screens": CASE_SCREENS,
             "user": user,
             "overview": shown,
             "groups": groups,

@@ -65,6 +65,7 @@ def test_the_leader_lands_on_the_overview_and_sees_nothing_else(database: Databa
     assert page.count('<img src="data:image/svg+xml;base64,') == 4
     assert "<td>Ejendomsskat</td><td>700,00 kr.</td>" in page  # the plot's numbers as a table
     assert "cdn" not in page.lower() and "<script" not in page
+    assert 'href="/indbakke"' not in page  # no link a leader would meet a 403 behind
     for path in ("/indbakke", "/skyldnere", "/rykkerkoersel", "/udbakke"):
         assert client.get(path).status_code == 403, path
     assert client.get("/api/indbakke").status_code == 403
