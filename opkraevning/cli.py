@@ -289,6 +289,38 @@ def ingest(context: Context, files: tuple[Path, ...], as_json: bool) -> None:
         click.echo(json.dumps(result, ensure_ascii=False))
 
 
+@main.command()
+@click.argument("message_ids", nargs=-1, type=int)
+@click.option("--all", "every", is_flag=True, help="Every quarantined message.")
+@pass_context
+def requeue(context: Context, message_ids: tuple[int, ...], every: bool) -> None:
+    """Send quarantined messages back to the stage that failed (the worker runs it again)."""
+    from opkraevning.app.pipeline import RequeueError, requeue_message
+    from opkraevning.app.pipeline.requeue import quarantined_ids
+    from opkraevning.store.db import session_scope
+
+    if every == bool(message_ids):
+        _fail("give message ids or --all (not both)")
+    engine = context.current_engine()
+    with Session(engine) as session:
+        ids = quarantined_ids(session) if every else list(message_ids)
+    failed, count = False, 0
+    actor = f"cli:{getpass.getuser()}"
+    for message_id in ids:  # one transaction each: one bad id does not hold back the rest
+        try:
+            with session_scope(engine) as session:
+                done = requeue_message(session, message_id, actor)
+        except RequeueError as exc:
+            click.echo(f"opkraevning: {exc}", err=True)
+            failed = True
+            continue
+        count += 1
+        click.echo(f"message {message_id}: back to the {done.stage} stage ({done.error})")
+    click.echo(f"{count} requeued")
+    if failed:
+        sys.exit(EXIT_PROBLEMS)
+
+
 @main.command("eval")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date to read as.")

@@ -8,6 +8,7 @@ log with who, what and why. The web pages and the JSON API call these same funct
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -358,8 +359,7 @@ def assign_debtor(
     policy_path: Path | None = None,
 ) -> None:
     """A caseworker says who wrote: the open drafts are replaced by a new one."""
-    from opkraevning.app.pipeline import draft_stage
-    from opkraevning.assistant.read.reading import Reading
+    from opkraevning.app.pipeline import draft_stage, stored_reading
 
     message = session.get(InboundMessage, message_id, with_for_update=True)
     if message is None or message.parsed is None:
@@ -367,14 +367,13 @@ def assign_debtor(
     debtor = session.get(Debtor, debtor_id)
     if debtor is None:
         raise CaseworkError("Skyldneren findes ikke.")
-    reading_json = dict((message.parsed or {}).get("reading") or {})
     sender = (message.from_address or "").lower()
-    reading_json.update(
+    reading = replace(
+        stored_reading(message),
         debtor_id=debtor_id,
         verified_sender=bool(debtor.email and sender == debtor.email.lower()),
         match_reason=f"valgt af {actor}",
     )
-    reading = Reading(**reading_json)
     for letter in session.exec(
         select(OutboundLetter).where(
             OutboundLetter.inbound_message_id == message_id,

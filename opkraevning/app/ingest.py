@@ -20,7 +20,8 @@ from opkraevning.store.models import Channel, InboundMessage, MessageState
 def ingest_file(
     engine: Engine, path: Path, own: list[str], today: date, policy_path: Path | None = None
 ) -> dict[str, Any]:
-    """Store (deduplicated), parse and read one mail or MeMo file; the stable JSON shape."""
+    """Store (deduplicated), parse, read and draft one mail or MeMo file; the stable JSON
+    shape. One transaction for the three stages: a file is handled whole or not at all."""
     raw = path.read_bytes()
     channel = Channel.DIGITAL_POST if path.suffix.lower() == ".xml" else Channel.FILE
     with session_scope(engine) as session:
@@ -29,13 +30,17 @@ def ingest_file(
     with session_scope(engine) as session:
         stored = session.get(InboundMessage, message_id)
         assert stored is not None
+        stage = "parse"
         try:
             parse_message(session, stored, {a.lower() for a in own})
+            stage = "read"
             reading = read_stage(session, stored, today)
+            stage = "draft"
             draft = draft_stage(session, stored, reading, today, policy_path)
         except Exception as exc:
             stored.state = MessageState.QUARANTINED.value
             stored.error = f"{type(exc).__name__}: {exc}"
+            stored.failed_stage = stage
             session.add(stored)
             return {"file": path.name, "error": stored.error, "debtor_id": None}
     return {

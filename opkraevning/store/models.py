@@ -245,7 +245,8 @@ class InboundMessage(SQLModel, table=True):
     debtor_id: str | None = Field(default=None, foreign_key="debtor.id", index=True, max_length=32)
     claim_ids: list[str] | None = _json()
     error: str | None = Field(default=None, sa_type=Text)
-    attempts: int = 0
+    failed_stage: str | None = Field(default=None, max_length=16)  # the stage that quarantined it
+    attempts: int = 0  # stage runs tried on it (three when it went through without trouble)
     updated_at: datetime = _created()
 
 
