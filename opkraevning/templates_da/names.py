@@ -27,7 +27,11 @@ STATE_NAMES = {
     "draft": "Udkast",
     "done": "Færdig",
     "classified": "Læst",
+    "received": "Modtaget",
+    "parsed": "Indlæst",
 }
+# the pipeline's stages, as in "fejl i …" and "sendes tilbage til …"
+STAGE_NAMES = {"parse": "indlæsningen", "read": "læsningen", "draft": "udkastet"}
 CHANNEL_NAMES = {"email": "e-mail", "digital_post": "Digital Post", "print": "brev med posten"}
 LETTER_KINDS = {
     "reply": "svar",

@@ -131,7 +131,8 @@ def test_demo_runs_the_service_and_a_mail_sent_by_smtp_is_stored_and_read(
         engine = make_engine(f"sqlite:///{database}")
         deadline = time.monotonic() + 30
         state = None
-        while time.monotonic() < deadline and state in (None, "received"):
+        waiting = (None, "received", "parsed", "classified")  # one transaction per stage
+        while time.monotonic() < deadline and state in waiting:
             with Session(engine) as session:
                 found = session.execute(
                     select(InboundMessage).where(
@@ -216,7 +217,8 @@ def test_smtp_command_alone_stores_and_parses_then_stops_cleanly(tmp_path: Path)
             )
         engine = make_engine(database)
         state = None
-        while time.monotonic() < deadline and state in (None, "received"):
+        waiting = (None, "received", "parsed", "classified")  # one transaction per stage
+        while time.monotonic() < deadline and state in waiting:
             with Session(engine) as session:
                 state = session.execute(select(col(InboundMessage.state))).scalar_one_or_none()
             time.sleep(0.2)

@@ -9,8 +9,10 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from opkraevning.app import casework
+from opkraevning.app.pipeline.requeue import failed_stage
 from opkraevning.store import casework_queries as q
-from opkraevning.store.models import InboundMessage
+from opkraevning.store.models import InboundMessage, MessageState
+from opkraevning.templates_da.names import STAGE_NAMES
 from opkraevning.web.deps import Db, PageUser
 from opkraevning.web.pages.common import back, render
 from opkraevning.web.security import require_csrf
@@ -63,6 +65,21 @@ def pick_debtor(
     return back(f"/sag/{message_id}", "skyldner-valgt")
 
 
+@router.post("/sag/{message_id}/proev-igen")
+def requeue(
+    message_id: int, user: PageUser, db: Db, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    """Send a quarantined message back to the stage that failed (the worker runs it again)."""
+    require_csrf(user, csrf_token)
+    from opkraevning.app.pipeline import RequeueError, requeue_message
+
+    try:
+        requeue_message(db, message_id, user.username)
+    except RequeueError as exc:
+        raise casework.CaseworkError(str(exc)) from None
+    return back(f"/sag/{message_id}", "sendt-tilbage")
+
+
 def _case_context(db: Session, message: InboundMessage, user: Any, notice: str) -> dict[str, Any]:
     parsed = message.parsed or {}
     reading = parsed.get("reading") or {}
@@ -82,7 +99,9 @@ def _case_context(db: Session, message: InboundMessage, user: Any, notice: str) 
     from opkraevning.templates_da import references
 
     refs = references()
+    failed = failed_stage(message).name if message.state == MessageState.QUARANTINED else None
     return {
+        "failed_stage": STAGE_NAMES.get(failed or "", ""),
         "user": user,
         "message": message,
         "parsed": parsed,
