@@ -8,7 +8,6 @@ log with who, what and why. The web pages and the JSON API call these same funct
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -359,7 +358,7 @@ def assign_debtor(
     policy_path: Path | None = None,
 ) -> None:
     """A caseworker says who wrote: the open drafts are replaced by a new one."""
-    from opkraevning.app.pipeline import draft_stage, stored_reading
+    from opkraevning.app.pipeline import draft_stage, stored_parsed, stored_reading
 
     message = session.get(InboundMessage, message_id, with_for_update=True)
     if message is None or message.parsed is None:
@@ -368,11 +367,12 @@ def assign_debtor(
     if debtor is None:
         raise CaseworkError("Skyldneren findes ikke.")
     sender = (message.from_address or "").lower()
-    reading = replace(
-        stored_reading(message),
-        debtor_id=debtor_id,
-        verified_sender=bool(debtor.email and sender == debtor.email.lower()),
-        match_reason=f"valgt af {actor}",
+    reading = stored_reading(message).model_copy(
+        update={
+            "debtor_id": debtor_id,
+            "verified_sender": bool(debtor.email and sender == debtor.email.lower()),
+            "match_reason": f"valgt af {actor}",
+        }
     )
     for letter in session.exec(
         select(OutboundLetter).where(
@@ -385,7 +385,7 @@ def assign_debtor(
         letter.state, letter.rejected_reason = LetterState.REJECTED.value, "ny skyldner valgt"
         session.add(letter)
     message.debtor_id = debtor_id
-    message.parsed = {**message.parsed, "reading": reading.to_json()}
+    message.parsed = stored_parsed(message).model_copy(update={"reading": reading}).to_json()
     message.state = MessageState.CLASSIFIED.value
     session.add(message)
     record(

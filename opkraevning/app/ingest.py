@@ -54,7 +54,7 @@ def ingest_file(
         "auto_reply": reading.auto_reply,
         "bounce": reading.bounce,
         "confidence": reading.confidence,
-        "evidence": reading.evidence,
+        "evidence": [item.model_dump(mode="json") for item in reading.evidence],
         "text": reading.text,
         "draft": draft.to_json() if draft else None,
     }

@@ -44,6 +44,7 @@ from opkraevning.mailbox.formats.memo import OutgoingMemo, build_memo, validatio
 from opkraevning.settings import Settings
 from opkraevning.store.audit import record
 from opkraevning.store.db import session_scope
+from opkraevning.store.inbound import parsed_or_none
 from opkraevning.store.models import Debtor, InboundMessage, LetterState, OutboundLetter
 from opkraevning.store.types import utcnow
 
@@ -231,7 +232,8 @@ class Outbox:
         if letter.inbound_message_id is not None:
             inbound = session.get(InboundMessage, letter.inbound_message_id)
             if inbound is not None and inbound.message_id:
-                earlier = ((inbound.parsed or {}).get("mail") or {}).get("references") or []
+                parsed = parsed_or_none(inbound) if inbound.parsed is not None else None
+                earlier = parsed.mail.references if parsed and parsed.mail else []
                 message["In-Reply-To"] = inbound.message_id
                 message["References"] = " ".join([*earlier, inbound.message_id])
         if letter.kind in AUTOMATIC_KINDS or letter.approved_by in (None, POLICY_APPROVER):

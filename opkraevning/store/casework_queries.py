@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
+from opkraevning.store.inbound import parsed_or_none
 from opkraevning.store.models import (
     AgreementClaim,
     AuditEvent,
@@ -55,8 +56,10 @@ class Inbox:
 
 
 def _intent(message: InboundMessage) -> str:
-    reading = (message.parsed or {}).get("reading") or {}
-    return str(reading.get("intent") or ("quarantined" if message.error else "unknown"))
+    parsed = parsed_or_none(message) if message.parsed is not None else None
+    if parsed is not None and parsed.reading is not None:
+        return parsed.reading.intent
+    return "quarantined" if message.error else "unknown"
 
 
 def inbox(

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 
 from sqlmodel import Session, select
 
+from opkraevning.domain.inbound import ParsedMessage
 from opkraevning.store.models import InboundMessage, MessageState
 from opkraevning.store.types import utcnow
+
+log = logging.getLogger(__name__)
 
 
 def _headers(raw: bytes, *names: str) -> dict[str, str | None]:
@@ -71,3 +75,19 @@ def store_raw_message(
     session.add(message)
     session.flush()
     return message, True
+
+
+def stored_parsed(message: InboundMessage) -> ParsedMessage:
+    """What the parse stage stored, validated (old rows upgraded on the way)."""
+    if message.parsed is None:
+        raise ValueError(f"message {message.id} has not been parsed")
+    return ParsedMessage.model_validate(message.parsed)
+
+
+def parsed_or_none(message: InboundMessage) -> ParsedMessage | None:
+    """For the screens: a row that does not validate is shown without its parse, not a 500."""
+    try:
+        return stored_parsed(message)
+    except ValueError:  # pydantic's ValidationError is a ValueError
+        log.warning("message %s: stored parse does not validate", message.id, exc_info=True)
+        return None

@@ -18,6 +18,7 @@ from opkraevning.app.pipeline.runner import (
     run_parse_stage,
     run_pipeline,
 )
+from opkraevning.store.inbound import stored_parsed
 
 __all__ = [
     "STAGES",
@@ -32,5 +33,6 @@ __all__ = [
     "requeue_message",
     "run_parse_stage",
     "run_pipeline",
+    "stored_parsed",
     "stored_reading",
 ]

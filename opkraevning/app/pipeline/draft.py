@@ -16,19 +16,17 @@ from sqlmodel import Session
 from opkraevning.app.outbound import outbound_letter
 from opkraevning.assistant.drafting.reply_drafts import Draft, Inquiry, draft_reply
 from opkraevning.assistant.policy.model import policy_for
-from opkraevning.assistant.read.reading import Reading
+from opkraevning.domain.inbound import Reading
+from opkraevning.store.inbound import stored_parsed
 from opkraevning.store.models import InboundMessage, LetterState, MessageState
 from opkraevning.store.register_lookup import SqlRegister
 from opkraevning.store.types import utcnow
 
 
 def _inquiry(message: InboundMessage) -> Inquiry:
-    parsed = message.parsed or {}
-    if parsed.get("kind") == "memo":
-        memo = parsed.get("memo") or {}
-        return Inquiry("digital_post", None, memo.get("sender_label"))
-    mail = parsed.get("mail") or {}
-    return Inquiry("email", mail.get("from_address"), mail.get("from_name"))
+    parsed = stored_parsed(message)
+    channel = "digital_post" if parsed.kind == "memo" else "email"
+    return Inquiry(channel, parsed.sender_address, parsed.sender_name)
 
 
 def _final_state(reading: Reading, draft: Draft | None) -> MessageState:

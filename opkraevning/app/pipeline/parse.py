@@ -7,8 +7,6 @@ the caller's transaction; the message ends in ``parsed``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -21,6 +19,13 @@ from opkraevning.assistant.parse.thread_links import (
     candidate_message_ids,
     judge,
     subject_letter_ids,
+)
+from opkraevning.domain.inbound import (
+    MachineVerdict,
+    MailFacts,
+    MemoFacts,
+    ParsedMessage,
+    ThreadRef,
 )
 from opkraevning.mailbox.formats.memo import parse_memo
 from opkraevning.store.audit import record
@@ -70,7 +75,11 @@ def find_thread(
     return None
 
 
-def _parse_mail_message(session: Session, message: InboundMessage, own: set[str]) -> dict[str, Any]:
+def _thread(link: ThreadLink | None) -> ThreadRef | None:
+    return ThreadRef.model_validate(link.to_json()) if link else None
+
+
+def _parse_mail_message(session: Session, message: InboundMessage, own: set[str]) -> ParsedMessage:
     parsed = parse_mail(message.raw)
     reply = split_reply(parsed.text)
     machine = classify_machine_mail(message.raw, own)
@@ -84,24 +93,26 @@ def _parse_mail_message(session: Session, message: InboundMessage, own: set[str]
     message.subject = parsed.subject
     if machine.is_bounce:
         _mark_undeliverable(session, machine.failed_recipients, message)
-    return {
-        "kind": "mail",
-        "mail": parsed.to_json(),
-        "new_text": reply.new_text,
-        "body": reply.body,
-        "signoff": reply.signoff,
-        "quoted": reply.quoted,
-        "machine": {
-            "kind": machine.kind,
-            "reasons": machine.reasons,
-            "failed_recipients": machine.failed_recipients,
-            "statuses": machine.statuses,
-        },
-        "thread": link.to_json() if link else None,
-    }
+    return ParsedMessage(
+        kind="mail",
+        mail=MailFacts.model_validate(parsed.to_json()),
+        new_text=reply.new_text,
+        body=reply.body,
+        signoff=reply.signoff,
+        quoted=reply.quoted,
+        machine=MachineVerdict.model_validate(
+            {
+                "kind": machine.kind,
+                "reasons": machine.reasons,
+                "failed_recipients": machine.failed_recipients,
+                "statuses": machine.statuses,
+            }
+        ),
+        thread=_thread(link),
+    )
 
 
-def _parse_memo_message(session: Session, message: InboundMessage) -> dict[str, Any]:
+def _parse_memo_message(session: Session, message: InboundMessage) -> ParsedMessage:
     memo = parse_memo(message.raw)
     reply = split_reply(memo.text)
     link = find_thread(
@@ -112,16 +123,15 @@ def _parse_memo_message(session: Session, message: InboundMessage) -> dict[str, 
         sender_id=memo.sender_id,
     )
     message.subject = memo.label
-    return {
-        "kind": "memo",
-        "memo": memo.to_json(),
-        "new_text": reply.new_text,
-        "body": reply.body,
-        "signoff": reply.signoff,
-        "quoted": reply.quoted,
-        "machine": {"kind": "human", "reasons": [], "failed_recipients": [], "statuses": []},
-        "thread": link.to_json() if link else None,
-    }
+    return ParsedMessage(
+        kind="memo",
+        memo=MemoFacts.model_validate(memo.to_json()),
+        new_text=reply.new_text,
+        body=reply.body,
+        signoff=reply.signoff,
+        quoted=reply.quoted,
+        thread=_thread(link),
+    )
 
 
 def _mark_undeliverable(session: Session, addresses: list[str], message: InboundMessage) -> None:
@@ -150,7 +160,7 @@ def parse_message(session: Session, message: InboundMessage, own: set[str]) -> N
         parsed = _parse_memo_message(session, message)
     else:
         parsed = _parse_mail_message(session, message, own)
-    message.parsed = parsed
+    message.parsed = parsed.to_json()
     message.state = MessageState.PARSED.value
     message.error = None
     message.updated_at = utcnow()

@@ -10,7 +10,9 @@ from datetime import date
 
 from sqlmodel import Session
 
-from opkraevning.assistant.read.reading import Reading, read_message
+from opkraevning.assistant.read.reading import read_message
+from opkraevning.domain.inbound import Reading
+from opkraevning.store.inbound import stored_parsed
 from opkraevning.store.models import InboundMessage, MessageState
 from opkraevning.store.register_lookup import SqlRegister
 from opkraevning.store.types import utcnow
@@ -18,9 +20,9 @@ from opkraevning.store.types import utcnow
 
 def read_stage(session: Session, message: InboundMessage, today: date) -> Reading:
     """Match, claims, intents and offer for a parsed message (inside the caller's transaction)."""
-    assert message.parsed is not None
-    reading = read_message(SqlRegister(session), message.parsed, message.raw, today)
-    message.parsed = {**message.parsed, "reading": reading.to_json()}
+    parsed = stored_parsed(message)
+    reading = read_message(SqlRegister(session), parsed, message.raw, today)
+    message.parsed = parsed.model_copy(update={"reading": reading}).to_json()
     message.debtor_id = reading.debtor_id
     message.claim_ids = reading.claim_ids
     message.state = MessageState.CLASSIFIED.value
@@ -30,8 +32,8 @@ def read_stage(session: Session, message: InboundMessage, today: date) -> Readin
 
 
 def stored_reading(message: InboundMessage) -> Reading:
-    """The reading the read stage stored with the message."""
-    stored = (message.parsed or {}).get("reading")
-    if not stored:
+    """The reading the read stage stored with the message, validated."""
+    reading = stored_parsed(message).reading
+    if reading is None:
         raise ValueError(f"message {message.id} has no reading")
-    return Reading(**stored)
+    return reading

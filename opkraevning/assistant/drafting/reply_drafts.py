@@ -166,7 +166,7 @@ def _payment_context(
     paid = {claim.id: claim.paid_ore for claim in claims}
     mine = [row for row in relevant if row.status != "transferred"]
     open_rows = [row for row in mine if row.remaining_ore > 0]
-    promised = sorted(date.fromisoformat(item["date"]) for item in reading.dates)
+    promised = sorted(item.date for item in reading.dates)
     promised = [day for day in promised if day >= today]
     paid_ore = sum(paid.get(row.id, 0) for row in mine)
     if mine and not open_rows:
@@ -219,8 +219,8 @@ def _verified_letter(
             policy,
             today,
             calendar,
-            offer_monthly_kr=reading.offer_monthly_kr,
-            income_monthly_kr=reading.income_monthly_kr,
+            offer_monthly_ore=reading.offer_monthly_ore,
+            income_monthly_ore=reading.income_monthly_ore,
             children=reading.children,
         )
         template = {
@@ -234,7 +234,7 @@ def _verified_letter(
             "total_paid_ore": sum(item.amount_ore for item in proposal.schedule),
             "min_monthly_ore": int(policy.installments.min_monthly_kr * 100),
             "max_months": policy.installments.max_months,
-            "income_ore": (reading.income_monthly_kr or 0) * 100,
+            "income_ore": reading.income_monthly_ore or 0,
         }
         actions = []
         if proposal.decision != "refuse":
@@ -320,7 +320,7 @@ def _verified_letter(
 
 
 def _first_future(reading: Reading, today: date) -> date | None:
-    days = sorted(date.fromisoformat(item["date"]) for item in reading.dates)
+    days = sorted(item.date for item in reading.dates)
     return next((day for day in days if day > today), None)
 
 

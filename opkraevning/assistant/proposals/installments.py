@@ -174,10 +174,10 @@ def _round_up(ore: int, step_ore: int) -> int:
     return -(-ore // step_ore) * step_ore
 
 
-def tabeltraek_monthly_ore(policy: Policy, day: date, monthly_net_kr: int, children: bool) -> int:
+def tabeltraek_monthly_ore(policy: Policy, day: date, monthly_net_ore: int, children: bool) -> int:
     """Gældsstyrelsen's benchmark: yearly net income × tabeltræk % / 12, rounded down to
     whole or half hundred kroner (gældsinddrivelsesbekendtgørelsen § 11, stk. 1)."""
-    yearly = Decimal(monthly_net_kr) * 12
+    yearly = Decimal(monthly_net_ore) / 100 * 12
     pct = policy.tabeltraek_for(day.year).pct_for(yearly, children)
     monthly_kr = yearly * pct / 100 / 12
     return int(monthly_kr // 50 * 50) * 100
@@ -193,20 +193,20 @@ def propose_installments(
     day: date,
     calendar: BankCalendar,
     *,
-    offer_monthly_kr: int | None = None,
-    income_monthly_kr: int | None = None,
+    offer_monthly_ore: int | None = None,
+    income_monthly_ore: int | None = None,
     children: bool = False,
 ) -> Proposal:
     """Accept the offer, counter-propose, or refuse — within the policy in force on ``day``."""
     bounds = policy.installments
     eligible, excluded = split_eligible(claims, policy)
-    offer_ore = offer_monthly_kr * 100 if offer_monthly_kr is not None else None
+    offer_ore = offer_monthly_ore
     min_ore = int((bounds.min_monthly_kr * 100).to_integral_value(ROUND_CEILING))
     step_ore = int((bounds.rounding_kr * 100).to_integral_value(ROUND_CEILING))
     total = sum(claim.remaining_ore for claim in eligible)
     benchmark = (
-        tabeltraek_monthly_ore(policy, day, income_monthly_kr, children)
-        if income_monthly_kr is not None and bounds.use_tabeltraek
+        tabeltraek_monthly_ore(policy, day, income_monthly_ore, children)
+        if income_monthly_ore is not None and bounds.use_tabeltraek
         else None
     )
     refs = ["gil-2-3-afdrag"]

@@ -7,11 +7,9 @@ apart from the indexed register look-ups.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from datetime import date
 from email import message_from_bytes
 from email.policy import compat32
-from typing import Any
 
 from opkraevning.assistant.parse.autoreply import text_of
 from opkraevning.assistant.read.claims import choose_claims
@@ -25,33 +23,10 @@ from opkraevning.assistant.read.identifiers import (
 )
 from opkraevning.assistant.read.intents import classify_intent
 from opkraevning.assistant.read.matching import MatchInput, match_debtor
+from opkraevning.domain.inbound import MatchEvidence, NamedDate, ParsedMessage, Reading
 from opkraevning.domain.register import Register
 
-
-@dataclass
-class Reading:
-    debtor_id: str | None
-    claim_ids: list[str]
-    intent: str
-    intents: list[str]
-    verified_sender: bool
-    offer_monthly_kr: int | None
-    auto_reply: bool
-    bounce: bool
-    confidence: float
-    evidence: list[dict[str, Any]] = field(default_factory=list)
-    text: str = ""
-    candidates: list[str] = field(default_factory=list)
-    match_reason: str = ""
-    claim_reason: str = ""
-    intent_cues: dict[str, list[str]] = field(default_factory=dict)
-    offer_phrase: str | None = None
-    dates: list[dict[str, str]] = field(default_factory=list)  # dates the writer names
-    income_monthly_kr: int | None = None  # a stated net income, for the tabeltræk benchmark
-    children: bool = False  # the writer mentions children (forsørgerpligt)
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+__all__ = ["Reading", "read_message"]
 
 
 def _returned_text(raw: bytes) -> str:
@@ -61,23 +36,13 @@ def _returned_text(raw: bytes) -> str:
         return ""
 
 
-def read_message(register: Register, parsed: dict[str, Any], raw: bytes, today: date) -> Reading:
-    machine = parsed.get("machine") or {}
-    machine_kind = machine.get("kind", "human")
-    body = parsed.get("body") or ""
-    new_text = parsed.get("new_text") or ""
-    quoted = parsed.get("quoted") or ""
-    thread = parsed.get("thread") or {}
-    if parsed.get("kind") == "memo":
-        memo = parsed.get("memo") or {}
-        subject = memo.get("label") or ""
-        sender_address, sender_name = None, memo.get("sender_label")
-        memo_sender_id = memo.get("sender_id")
-    else:
-        mail = parsed.get("mail") or {}
-        subject = mail.get("subject") or ""
-        sender_address, sender_name = mail.get("from_address"), mail.get("from_name")
-        memo_sender_id = None
+def read_message(register: Register, parsed: ParsedMessage, raw: bytes, today: date) -> Reading:
+    machine_kind = parsed.machine.kind
+    body, new_text, quoted = parsed.body, parsed.new_text, parsed.quoted
+    thread = parsed.thread
+    subject = parsed.subject
+    sender_address, sender_name = parsed.sender_address, parsed.sender_name
+    memo_sender_id = parsed.memo_sender_id
     bounce = machine_kind == "bounce"
     text_ids = Identifiers() if bounce else find_identifiers(new_text)
     subject_ids = Identifiers() if bounce else find_identifiers(subject)
@@ -91,8 +56,8 @@ def read_message(register: Register, parsed: dict[str, Any], raw: bytes, today: 
             sender_address=None if bounce else sender_address,
             sender_name=sender_name,
             memo_sender_id=memo_sender_id,
-            thread_debtor_id=thread.get("debtor_id") if thread.get("trusted") else None,
-            bounced_recipients=list(machine.get("failed_recipients") or []) if bounce else [],
+            thread_debtor_id=thread.debtor_id if thread and thread.trusted else None,
+            bounced_recipients=list(parsed.machine.failed_recipients) if bounce else [],
         ),
         years=range(today.year - 6, today.year + 1),
     )
@@ -130,11 +95,11 @@ def read_message(register: Register, parsed: dict[str, Any], raw: bytes, today: 
         intent=intent.intent,
         intents=intent.intents,
         verified_sender=verified,
-        offer_monthly_kr=offer,
+        offer_monthly_ore=offer * 100 if offer is not None else None,
         auto_reply=machine_kind == "auto_reply",
         bounce=bounce,
         confidence=match.confidence,
-        evidence=[item.to_json() for item in match.evidence],
+        evidence=[MatchEvidence.model_validate(item.to_json()) for item in match.evidence],
         text=body,
         candidates=match.candidates,
         match_reason=match.reason,
@@ -142,9 +107,9 @@ def read_message(register: Register, parsed: dict[str, Any], raw: bytes, today: 
         intent_cues=intent.cues,
         offer_phrase=phrase,
         dates=[
-            {"date": day.isoformat(), "phrase": said}
+            NamedDate(date=day, phrase=said)
             for day, said in (find_dates(body, today) if human else [])
         ],
-        income_monthly_kr=income,
+        income_monthly_ore=income * 100 if income is not None else None,
         children=human and mentions_children(body),
     )

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from opkraevning.app import casework
-from opkraevning.store import casework_queries as q
+from opkraevning.web.api.schemas import LetterOut
 from opkraevning.web.deps import ApiWriter, AppClock, Db
 
 router = APIRouter()
@@ -29,29 +27,29 @@ class Text(BaseModel):
 @router.post("/breve/{letter_id}/godkend")
 def approve(
     letter_id: int, approval: Approval, user: ApiWriter, db: Db, clock: AppClock
-) -> dict[str, Any]:
+) -> LetterOut:
     letter = casework.approve_letter(db, letter_id, user.username, approval.body, clock=clock)
-    return q.jsonable_letter(letter)
+    return LetterOut.of(letter)
 
 
 @router.post("/breve/{letter_id}/rediger")
-def edit(letter_id: int, text: Text, user: ApiWriter, db: Db) -> dict[str, Any]:
+def edit(letter_id: int, text: Text, user: ApiWriter, db: Db) -> LetterOut:
     letter = casework.edit_letter(db, letter_id, text.body, user.username)
-    return q.jsonable_letter(letter)
+    return LetterOut.of(letter)
 
 
 @router.post("/breve/{letter_id}/afvis")
-def reject(letter_id: int, reason: Reason, user: ApiWriter, db: Db) -> dict[str, Any]:
+def reject(letter_id: int, reason: Reason, user: ApiWriter, db: Db) -> LetterOut:
     letter = casework.reject_letter(db, letter_id, reason.reason, user.username)
-    return q.jsonable_letter(letter)
+    return LetterOut.of(letter)
 
 
 @router.post("/breve/{letter_id}/udeluk")
-def exclude(letter_id: int, reason: Reason, user: ApiWriter, db: Db) -> dict[str, Any]:
+def exclude(letter_id: int, reason: Reason, user: ApiWriter, db: Db) -> LetterOut:
     letter = casework.exclude_run_letter(db, letter_id, reason.reason, user.username)
-    return q.jsonable_letter(letter)
+    return LetterOut.of(letter)
 
 
 @router.post("/breve/{letter_id}/igen")
-def retry(letter_id: int, user: ApiWriter, db: Db) -> dict[str, Any]:
-    return q.jsonable_letter(casework.retry_letter(db, letter_id, user.username))
+def retry(letter_id: int, user: ApiWriter, db: Db) -> LetterOut:
+    return LetterOut.of(casework.retry_letter(db, letter_id, user.username))

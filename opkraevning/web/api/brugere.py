@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
@@ -22,25 +20,37 @@ class NewUser(BaseModel):
     role: str
 
 
+class UserOut(BaseModel):
+    username: str
+    role: str
+    disabled: bool
+    locked_until: str | None
+
+
+class CreatedUserOut(BaseModel):
+    username: str
+    role: str
+
+
 @router.get("/brugere")
-def users(user: AdminApi, db: Db) -> list[dict[str, Any]]:
+def users(user: AdminApi, db: Db) -> list[UserOut]:
     accounts = db.exec(select(UserAccount).order_by(col(UserAccount.username))).all()
     return [
-        {
-            "username": a.username,
-            "role": a.role,
-            "disabled": a.disabled,
-            "locked_until": a.locked_until.isoformat() if a.locked_until else None,
-        }
+        UserOut(
+            username=a.username,
+            role=a.role,
+            disabled=a.disabled,
+            locked_until=a.locked_until.isoformat() if a.locked_until else None,
+        )
         for a in accounts
     ]
 
 
 @router.post("/brugere", status_code=201)
-def add_user(request: Request, new: NewUser, user: AdminApi, db: Db) -> dict[str, str]:
+def add_user(request: Request, new: NewUser, user: AdminApi, db: Db) -> CreatedUserOut:
     require_csrf(user, request.headers.get("X-CSRF-Token"))
     try:
         created = create_user(db, new.username, new.password, new.role, user.username)
     except AccountError as exc:
         raise HTTPException(422, str(exc)) from None
-    return {"username": created.username, "role": created.role}
+    return CreatedUserOut(username=created.username, role=created.role)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from opkraevning.store import casework_queries as q
+from opkraevning.web.api.schemas import InboxCounts, InboxMessageOut, InboxOut
 from opkraevning.web.deps import ApiUser, Db
 
 router = APIRouter()
@@ -15,22 +14,22 @@ router = APIRouter()
 @router.get("/indbakke")
 def inbox(
     user: ApiUser, db: Db, intent: str = "", state: str = "", claim_type: str = ""
-) -> dict[str, Any]:
+) -> InboxOut:
     box = q.inbox(db, intent=intent, state=state, claim_type=claim_type)
-    return {
-        "counts": {"state": dict(box.by_state), "intent": dict(box.by_intent)},
-        "messages": [
-            {
-                "id": row.message.id,
-                "received_at": row.message.received_at.isoformat(),
-                "state": row.message.state,
-                "intent": row.intent,
-                "from": row.message.from_address,
-                "subject": row.message.subject,
-                "debtor_id": row.message.debtor_id,
-                "claim_types": row.claim_types,
-                "draft_id": row.draft.id if row.draft else None,
-            }
+    return InboxOut(
+        counts=InboxCounts(state=dict(box.by_state), intent=dict(box.by_intent)),
+        messages=[
+            InboxMessageOut(
+                id=row.message.id,
+                received_at=row.message.received_at.isoformat(),
+                state=row.message.state,
+                intent=row.intent,
+                from_=row.message.from_address,
+                subject=row.message.subject,
+                debtor_id=row.message.debtor_id,
+                claim_types=row.claim_types,
+                draft_id=row.draft.id if row.draft else None,
+            )
             for row in box.rows
         ],
-    }
+    )

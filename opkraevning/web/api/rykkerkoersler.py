@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from opkraevning.app import casework
 from opkraevning.store import casework_queries as q
 from opkraevning.store.models import ScheduledRun
+from opkraevning.web.api.schemas import LetterOut, RunLetterOut, RunLettersOut
 from opkraevning.web.deps import ApiUser, ApiWriter, AppClock, Db
 from opkraevning.web.run_lists import forget
 
@@ -24,47 +25,62 @@ class BatchApproval(BaseModel):
     letter_ids: list[int] | None = None
 
 
+class RunOut(BaseModel):
+    id: int | None
+    date: str
+    state: str
+    summary: dict[str, Any] | None  # the run's counts, as recorded
+    policy_version: str | None
+
+
+class ApprovedOut(BaseModel):
+    approved: int
+
+
 @router.post("/overdragelser")
 def transferred(
     request: Request, transfer: Transfer, user: ApiWriter, db: Db, clock: AppClock
-) -> list[dict[str, Any]]:
+) -> list[LetterOut]:
     """Mark claims as handed to Gældsstyrelsen; returns the drafted notices."""
     policy = request.app.state.settings.policy_file
     letters = casework.mark_transferred(db, transfer.claim_ids, user.username, policy, clock=clock)
     forget()
-    return [q.jsonable_letter(letter) for letter in letters]
+    return [LetterOut.of(letter) for letter in letters]
 
 
 @router.get("/rykkerkoersler")
-def runs(user: ApiUser, db: Db) -> list[dict[str, Any]]:
+def runs(user: ApiUser, db: Db) -> list[RunOut]:
     return [
-        {
-            "id": run.id,
-            "date": run.slot,
-            "state": run.state,
-            "summary": run.summary,
-            "policy_version": run.policy_version,
-        }
+        RunOut(
+            id=run.id,
+            date=run.slot,
+            state=run.state,
+            summary=run.summary,
+            policy_version=run.policy_version,
+        )
         for run in q.runs(db)
     ]
 
 
 @router.get("/rykkerkoersler/{run_id}/breve")
-def run_letters(run_id: int, user: ApiUser, db: Db, state: str = "needs_review") -> dict[str, Any]:
+def run_letters(run_id: int, user: ApiUser, db: Db, state: str = "needs_review") -> RunLettersOut:
     if db.get(ScheduledRun, run_id) is None:
         raise HTTPException(404, "findes ikke")
     letters, counts = q.run_letters(db, run_id, state)
-    return {
-        "counts": dict(counts),
-        "letters": [{**q.jsonable_letter(letter), "debtor_name": name} for letter, name in letters],
-    }
+    return RunLettersOut(
+        counts=dict(counts),
+        letters=[
+            RunLetterOut(**LetterOut.of(letter).model_dump(), debtor_name=name)
+            for letter, name in letters
+        ],
+    )
 
 
 @router.post("/rykkerkoersler/{run_id}/godkend")
 def approve_run(
     run_id: int, batch: BatchApproval, user: ApiWriter, db: Db, clock: AppClock
-) -> dict[str, int]:
+) -> ApprovedOut:
     if db.get(ScheduledRun, run_id) is None:
         raise HTTPException(404, "findes ikke")
     approved = casework.approve_run_batch(db, run_id, user.username, batch.letter_ids, clock=clock)
-    return {"approved": approved}
+    return ApprovedOut(approved=approved)

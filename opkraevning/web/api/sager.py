@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from opkraevning.app import casework
 from opkraevning.store import casework_queries as q
+from opkraevning.store.inbound import parsed_or_none
 from opkraevning.store.models import InboundMessage
+from opkraevning.web.api.schemas import CaseOut, LetterOut, LettersOut, ReadingOut
 from opkraevning.web.deps import ApiUser, ApiWriter, Db
 
 router = APIRouter()
@@ -19,32 +19,39 @@ class DebtorChoice(BaseModel):
     debtor_id: str = Field(min_length=1, max_length=32)
 
 
+class RequeuedOut(BaseModel):
+    id: int
+    stage: str  # the stage that runs it again: parse, read or draft
+    state: str  # the state it waits in now
+    error: str  # the error it was quarantined with
+
+
 @router.get("/sager/{message_id}")
-def case(message_id: int, user: ApiUser, db: Db) -> dict[str, Any]:
+def case(message_id: int, user: ApiUser, db: Db) -> CaseOut:
     message = db.get(InboundMessage, message_id)
     if message is None:
         raise HTTPException(404, "findes ikke")
     casework.log_view(db, user.username, "inbound_message", str(message_id))
-    parsed = message.parsed or {}
-    return {
-        "id": message.id,
-        "state": message.state,
-        "channel": message.channel,
-        "from": message.from_address,
-        "subject": message.subject,
-        "text": parsed.get("body"),
-        "quoted": parsed.get("quoted"),
-        "reading": parsed.get("reading"),
-        "error": message.error,
-        "letters": [q.jsonable_letter(letter) for letter in q.letters_of_message(db, message_id)],
-    }
+    parsed = parsed_or_none(message) if message.parsed is not None else None
+    reading = parsed.reading if parsed else None
+    return CaseOut(
+        id=message.id,
+        state=message.state,
+        channel=message.channel,
+        from_=message.from_address,
+        subject=message.subject,
+        text=parsed.body if parsed else None,
+        quoted=parsed.quoted if parsed else None,
+        reading=ReadingOut.of(reading) if reading else None,
+        error=message.error,
+        letters=[LetterOut.of(letter) for letter in q.letters_of_message(db, message_id)],
+    )
 
 
 @router.post("/sager/{message_id}/skyldner")
 def pick_debtor(
     request: Request, message_id: int, choice: DebtorChoice, user: ApiWriter, db: Db
-) -> dict[str, Any]:
-
+) -> LettersOut:
     casework.assign_debtor(
         db,
         message_id,
@@ -53,4 +60,16 @@ def pick_debtor(
         request.app.state.clock.today(),
         request.app.state.settings.policy_file,
     )
-    return {"letters": [q.jsonable_letter(x) for x in q.letters_of_message(db, message_id)]}
+    return LettersOut(letters=[LetterOut.of(x) for x in q.letters_of_message(db, message_id)])
+
+
+@router.post("/sager/{message_id}/proev-igen")
+def requeue(message_id: int, user: ApiWriter, db: Db) -> RequeuedOut:
+    """Send a quarantined message back to the stage that failed (the worker runs it again)."""
+    from opkraevning.app.pipeline import RequeueError, requeue_message
+
+    try:
+        done = requeue_message(db, message_id, user.username)
+    except RequeueError as exc:
+        raise casework.CaseworkError(str(exc)) from None
+    return RequeuedOut(id=done.message_id, stage=done.stage, state=done.state, error=done.error)

@@ -18,8 +18,23 @@ class Credentials(BaseModel):
     password: str = Field(max_length=256)
 
 
+class LoggedInOut(BaseModel):
+    csrf_token: str
+    role: str
+
+
+class LoggedOutOut(BaseModel):
+    status: str
+
+
+class MeOut(BaseModel):
+    username: str
+    role: str
+    csrf_token: str
+
+
 @router.post("/log-ind")
-def login(request: Request, response: Response, credentials: Credentials) -> dict[str, str]:
+def login(request: Request, response: Response, credentials: Credentials) -> LoggedInOut:
     settings = request.app.state.settings.web
     with session_scope(request.app.state.engine) as session:
         # the failure count must be committed, so the refusal is raised afterwards
@@ -38,17 +53,17 @@ def login(request: Request, response: Response, credentials: Credentials) -> dic
         samesite="strict",
         path="/",
     )
-    return {"csrf_token": csrf, "role": role}
+    return LoggedInOut(csrf_token=csrf, role=role)
 
 
 @router.post("/log-ud")
-def logout(request: Request, response: Response, user: ApiWriter) -> dict[str, str]:
+def logout(request: Request, response: Response, user: ApiWriter) -> LoggedOutOut:
     with session_scope(request.app.state.engine) as session:
         close_session(session, request.cookies.get(SESSION_COOKIE))
     response.delete_cookie(SESSION_COOKIE, path="/")
-    return {"status": "logget ud"}
+    return LoggedOutOut(status="logget ud")
 
 
 @router.get("/mig")
-def me(user: ApiUser) -> dict[str, str]:
-    return {"username": user.username, "role": user.role, "csrf_token": user.csrf}
+def me(user: ApiUser) -> MeOut:
+    return MeOut(username=user.username, role=user.role, csrf_token=user.csrf)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from opkraevning.store import casework_queries as q
+from opkraevning.web.api.schemas import CountedLettersOut, LetterOut
 from opkraevning.web.deps import ApiUser, Db
 
 router = APIRouter()
 
 
 @router.get("/udbakke")
-def outbox(user: ApiUser, db: Db, state: str = "") -> dict[str, Any]:
+def outbox(user: ApiUser, db: Db, state: str = "") -> CountedLettersOut:
     letters, counts = q.outbox(db, state)
-    return {"counts": dict(counts), "letters": [q.jsonable_letter(x) for x in letters]}
+    return CountedLettersOut(counts=dict(counts), letters=[LetterOut.of(x) for x in letters])

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from opkraevning.app import casework
 from opkraevning.app.pipeline.requeue import failed_stage
 from opkraevning.store import casework_queries as q
+from opkraevning.store.inbound import parsed_or_none
 from opkraevning.store.models import InboundMessage, MessageState
 from opkraevning.templates_da.names import STAGE_NAMES
 from opkraevning.web.deps import Db, PageUser
@@ -81,8 +82,8 @@ def requeue(
 
 
 def _case_context(db: Session, message: InboundMessage, user: Any, notice: str) -> dict[str, Any]:
-    parsed = message.parsed or {}
-    reading = parsed.get("reading") or {}
+    parsed = parsed_or_none(message) if message.parsed is not None else None
+    reading = parsed.reading if parsed else None
     letters = q.letters_of_message(db, message.id or 0)
     reply = next((letter for letter in reversed(letters) if letter.kind == "reply"), None)
     notice_letter = next(
@@ -104,11 +105,11 @@ def _case_context(db: Session, message: InboundMessage, user: Any, notice: str) 
         "failed_stage": STAGE_NAMES.get(failed or "", ""),
         "user": user,
         "message": message,
-        "parsed": parsed,
-        "mail": parsed.get("mail") or {},
-        "memo": parsed.get("memo") or {},
-        "reading": reading,
-        "candidates": q.debtors_by_ids(db, list(reading.get("candidates") or [])),
+        "parsed": parsed or {},
+        "mail": (parsed.mail if parsed else None) or {},
+        "memo": (parsed.memo if parsed else None) or {},
+        "reading": reading or {},
+        "candidates": q.debtors_by_ids(db, list(reading.candidates) if reading else []),
         "reply": reply,
         "notice_letter": notice_letter,
         "older": [

@@ -44,7 +44,7 @@ def test_corpus_mail_is_parsed_and_read(dev_database: Database) -> None:
     assert message.claim_ids == ["C11001231"]
     assert message.parsed is not None
     assert message.parsed["reading"]["intent"] == "installment_request"
-    assert message.parsed["reading"]["offer_monthly_kr"] == 750
+    assert message.parsed["reading"]["offer_monthly_ore"] == 75_000
     assert message.parsed is not None
     assert "750 kr. pr. måned" in message.parsed["body"]
     assert "2025-144048" not in message.parsed["body"]  # only in the quoted reminder

@@ -79,13 +79,13 @@ def reading(intent: str, **fields: object) -> Reading:
         "intent": intent,
         "intents": [intent],
         "verified_sender": True,
-        "offer_monthly_kr": None,
+        "offer_monthly_ore": None,
         "auto_reply": False,
         "bounce": False,
         "confidence": 0.98,
     }
     values.update(fields)
-    return Reading(**values)  # type: ignore[arg-type]
+    return Reading.model_validate(values)
 
 
 EMAIL = Inquiry("email", "kfrederiksen@gmail.com", "Karla Frederiksen")
@@ -113,13 +113,13 @@ def reply_cases() -> dict[str, Draft]:
             reading("balance_request", verified_sender=False), owed, inquiry=POST
         ),
         "afdrag_accepteret": _reply(
-            reading("installment_request", offer_monthly_kr=1000, claim_ids=[LOEN.id]), owed
+            reading("installment_request", offer_monthly_ore=100_000, claim_ids=[LOEN.id]), owed
         ),
         "afdrag_modforslag": _reply(
-            reading("installment_request", offer_monthly_kr=200), [*owed, OVERDRAGET]
+            reading("installment_request", offer_monthly_ore=20_000), [*owed, OVERDRAGET]
         ),
         "afdrag_modforslag_indkomst": _reply(
-            reading("installment_request", offer_monthly_kr=300, income_monthly_kr=22_000),
+            reading("installment_request", offer_monthly_ore=30_000, income_monthly_ore=2_200_000),
             owed,
         ),
         "afdrag_lille_beloeb": _reply(reading("installment_request"), [ROTTE], inquiry=POST),
@@ -165,7 +165,7 @@ def run_cases() -> dict[str, RenderedLetter]:
     no_fee = {**second, "number": 3, "fee_kr": "0.00"}
     breach = {**first, "kind": "breach_reminder", "claim_ids": [HUSLEJE.id]}
     proposal = propose_installments(
-        [open_claim(rows[LOEN.id])], POLICY, TODAY, CALENDAR, offer_monthly_kr=500
+        [open_claim(rows[LOEN.id])], POLICY, TODAY, CALENDAR, offer_monthly_ore=50_000
     )
     return {
         "rykker_1": render_reminder(first, KARLA, rows, POLICY),

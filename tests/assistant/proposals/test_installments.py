@@ -29,7 +29,9 @@ def _claim(
 
 
 def _propose(claims: list[OpenClaim], offer: int | None = None, **kw: object):  # type: ignore[no-untyped-def]
-    return propose_installments(claims, POLICY, DAY, CALENDAR, offer_monthly_kr=offer, **kw)  # type: ignore[arg-type]
+    """``offer`` in whole kroner, as a citizen writes it; the contract takes øre."""
+    offer_ore = offer * 100 if offer is not None else None
+    return propose_installments(claims, POLICY, DAY, CALENDAR, offer_monthly_ore=offer_ore, **kw)  # type: ignore[arg-type]
 
 
 def test_offer_at_the_required_amount_is_accepted_one_krone_less_is_countered() -> None:
@@ -84,7 +86,7 @@ def test_claim_types_excluded_by_policy_are_not_offered(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     policy = policy_for(DAY, path)
     proposal = propose_installments(
-        [_claim(300_000, "daginstitution")], policy, DAY, CALENDAR, offer_monthly_kr=500
+        [_claim(300_000, "daginstitution")], policy, DAY, CALENDAR, offer_monthly_ore=50_000
     )
     assert proposal.decision == "refuse"
     assert [x.reason for x in proposal.excluded] == ["type_excluded"]
@@ -133,13 +135,13 @@ def test_tabeltraek_brackets(yearly: int, children: bool, pct: int) -> None:
 
 def test_tabeltraek_benchmark_rounds_down_to_whole_or_half_hundred() -> None:
     # 22.000 kr. a month = 264.000 a year → 10 % + 16 begun steps = 26 % → 5.720 → 5.700
-    assert tabeltraek_monthly_ore(POLICY, DAY, 22_000, False) == 570_000
+    assert tabeltraek_monthly_ore(POLICY, DAY, 2_200_000, False) == 570_000
     # 10.000 a month = 120.000 a year → 4 % → 400 kr.
-    assert tabeltraek_monthly_ore(POLICY, DAY, 10_000, False) == 40_000
+    assert tabeltraek_monthly_ore(POLICY, DAY, 1_000_000, False) == 40_000
 
 
 def test_benchmark_below_what_policy_needs_goes_to_a_caseworker() -> None:
-    proposal = _propose([_claim(1_800_000)], 300, income_monthly_kr=10_000)
+    proposal = _propose([_claim(1_800_000)], 300, income_monthly_ore=1_000_000)
     assert proposal.decision == "counter"
     assert "benchmark_below_required" in proposal.reasons
     assert proposal.needs_caseworker
