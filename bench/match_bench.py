@@ -31,6 +31,7 @@ from opkraevning.app.register_import import import_register
 from opkraevning.assistant.read.reading import read_message
 from opkraevning.demo.synthetic import write_register
 from opkraevning.domain.folding import fold
+from opkraevning.domain.inbound import MailFacts, ParsedMessage
 from opkraevning.store import migrate
 from opkraevning.store.db import make_engine
 from opkraevning.store.register_lookup import SqlRegister
@@ -48,19 +49,16 @@ def _typo(name: str, rng: random.Random) -> str:
     return " ".join([first, *rest])
 
 
-def _parsed(body: str, sender: str | None, subject: str = "Henvendelse") -> dict[str, Any]:
-    return {
-        "kind": "mail",
-        "mail": {"subject": subject, "from_address": sender, "from_name": None},
-        "new_text": body,
-        "body": body,
-        "quoted": "",
-        "machine": {"kind": "human"},
-        "thread": None,
-    }
+def _parsed(body: str, sender: str | None, subject: str = "Henvendelse") -> ParsedMessage:
+    return ParsedMessage(
+        kind="mail",
+        mail=MailFacts(subject=subject, from_address=sender, from_name=None),
+        new_text=body,
+        body=body,
+    )
 
 
-def _messages(engine: Any, count: int, rng: random.Random) -> list[tuple[str, str, dict[str, Any]]]:
+def _messages(engine: Any, count: int, rng: random.Random) -> list[tuple[str, str, ParsedMessage]]:
     with engine.connect() as connection:
         rows = connection.execute(
             text(
@@ -155,7 +153,7 @@ def main() -> None:
         samples = samples[: args.scan_sample]
         scan = []
         for parsed in samples:
-            query = fold(parsed["body"].strip().splitlines()[-2])
+            query = fold(parsed.body.strip().splitlines()[-2])
             begun = time.perf_counter()
             process.extractOne(query, names, scorer=fuzz.WRatio)
             scan.append((time.perf_counter() - begun) * 1000)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from opkraevning.app.pipeline import RequeueError, requeue, run_pipeline
 from opkraevning.assistant.policy.model import DEFAULT_POLICY
@@ -37,12 +37,14 @@ def _message(database: Database, message_id: int) -> InboundMessage:
 
 def _events(database: Database, action: str) -> list[AuditEvent]:
     with Session(database.engine) as session:
-        return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all())
+        return list(
+            session.scalars(select(AuditEvent).where(col(AuditEvent.action) == action)).all()
+        )
 
 
 def _letters(database: Database, message_id: int) -> list[OutboundLetter]:
     with Session(database.engine) as session:
-        query = select(OutboundLetter).where(OutboundLetter.inbound_message_id == message_id)
+        query = select(OutboundLetter).where(col(OutboundLetter.inbound_message_id) == message_id)
         return list(session.scalars(query).all())
 
 
@@ -141,8 +143,8 @@ def test_the_requeue_command_sends_every_quarantined_message_back(
     }
     assert all(e.actor.startswith("cli:") for e in _events(dev_database, "message.requeued"))
 
-    result = run_pipeline(dev_database.engine, OURS)  # the memo is still broken
-    assert (result.parsed, result.drafted, result.quarantined) == (0, 1, 1)
+    after = run_pipeline(dev_database.engine, OURS)  # the memo is still broken
+    assert (after.parsed, after.drafted, after.quarantined) == (0, 1, 1)
     assert _message(dev_database, broken).attempts == 2  # one per try (a failed run rolls back)
     unknown = _cli(dev_database, "requeue", str(good), "999999")
     assert unknown.exit_code == 1

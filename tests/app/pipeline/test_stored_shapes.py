@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from opkraevning.app.pipeline import run_pipeline
 from opkraevning.store.db import session_scope
@@ -30,7 +30,8 @@ def _as_before_the_contracts(parsed: dict[str, Any]) -> dict[str, Any]:
 def _reply_body(database: Database, message_id: int) -> str:
     with Session(database.engine) as session:
         query = select(OutboundLetter).where(
-            OutboundLetter.inbound_message_id == message_id, OutboundLetter.kind == "reply"
+            col(OutboundLetter.inbound_message_id) == message_id,
+            col(OutboundLetter.kind) == "reply",
         )
         return session.scalars(query).one().body
 
@@ -53,8 +54,8 @@ def test_an_old_reading_drafts_the_same_reply(dev_database: Database) -> None:
         stored.state = "classified"  # waiting for the draft stage, as if it had failed there
         session.add(stored)
         session.execute(
-            delete(OutboundLetter).where(OutboundLetter.inbound_message_id == message_id)
-        )  # type: ignore[arg-type]
+            delete(OutboundLetter).where(col(OutboundLetter.inbound_message_id) == message_id)
+        )
     result = run_pipeline(dev_database.engine, OURS)
     assert (result.drafted, result.quarantined) == (1, 0)
     assert _reply_body(dev_database, message_id) == first

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from opkraevning.app.pipeline import run_pipeline
 from opkraevning.settings import load_settings
@@ -65,7 +65,7 @@ def test_the_caseworker_sends_a_quarantined_message_back_to_the_stage_that_faile
     assert "sendt tilbage og bliver behandlet igen" in page and "proev-igen" not in page
     with Session(dev_database.engine) as session:
         (event,) = session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "message.requeued")
+            select(AuditEvent).where(col(AuditEvent.action) == "message.requeued")
         ).all()
     assert event.actor == "karin" and event.details is not None
     assert event.details["stage"] == "draft"
