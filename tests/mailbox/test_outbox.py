@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from opkraevning.app.pipeline import parse_message
 from opkraevning.domain.cpr import contains_cpr
 from opkraevning.mailbox.formats.memo import parse_memo, validation_errors
 from opkraevning.mailbox.outbox import ImapSentLookup, Outbox
@@ -97,8 +98,7 @@ def test_reply_carries_in_reply_to_and_references(database: Database, sink: Sink
     )
     with session_scope(database.engine) as session:
         inbound, _ = store_raw_message(session, raw, channel="smtp")
-        inbound.parsed = {"mail": {"references": ["<opk-0@kommune.dk>"]}}
-        session.add(inbound)
+        parse_message(session, inbound, set())  # the parse stage keeps the References
         inbound_id = inbound.id
     _letter(database, inbound_message_id=inbound_id)
     Outbox(database.engine, _settings(sink.port), clock=lambda: NOW).send_due()
