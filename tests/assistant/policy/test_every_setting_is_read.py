@@ -170,8 +170,8 @@ def _run_everything(policy: Policy, seen: set[str]) -> None:
         OpenClaim("E", "daginstitution", "R3", 100_000, "open"),
     ]
     for income, children in ((15_000, False), (15_000, True), (60_000, False), (60_000, True)):
-        propose_installments(open_claims, recorded, DAY, calendar, offer_monthly_kr=100,
-                             income_monthly_kr=income, children=children)  # fmt: skip
+        propose_installments(open_claims, recorded, DAY, calendar, offer_monthly_ore=10_000,
+                             income_monthly_ore=income * 100, children=children)  # fmt: skip
     decide_deferral(open_claims, recorded, DAY, calendar, DAY + timedelta(days=60))
 
 
