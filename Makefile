@@ -21,11 +21,17 @@ PIP      := $(BIN)/python -m pip --quiet --disable-pip-version-check --no-input
 COMPILE  := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
             --custom-compile-command 'make lock'
 
-$(STAMP): pyproject.toml $(DEV_LOCK)
+DEPS     := $(VENV)/.locked
+
+# The locked packages alone (what `make lock` needs: uv), then our package on top.
+$(DEPS): $(DEV_LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "installing the locked dependencies into $(VENV) ..."
 	@$(PIP) install --root-user-action=ignore --require-hashes -r $(DEV_LOCK)
+	@touch $(DEPS)
+
+$(STAMP): pyproject.toml $(DEPS)
 	@$(PIP) install --root-user-action=ignore --no-deps --no-build-isolation -e .
 	@$(BIN)/python -m pip check --disable-pip-version-check >/dev/null || { \
 	  $(BIN)/python -m pip check --disable-pip-version-check; \
@@ -34,11 +40,11 @@ $(STAMP): pyproject.toml $(DEV_LOCK)
 
 # Refresh the lock files from pyproject.toml, keeping every pin that still fits;
 # `make lock-upgrade` moves every package to its newest allowed version.
-lock: $(STAMP)
+lock: $(DEPS)
 	$(COMPILE) pyproject.toml -o $(LOCK)
 	$(COMPILE) --extra dev --constraint $(LOCK) pyproject.toml -o $(DEV_LOCK)
 
-lock-upgrade: $(STAMP)
+lock-upgrade: $(DEPS)
 	$(COMPILE) --upgrade pyproject.toml -o $(LOCK)
 	$(COMPILE) --upgrade --extra dev --constraint $(LOCK) pyproject.toml -o $(DEV_LOCK)
 

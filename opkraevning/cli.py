@@ -251,6 +251,54 @@ def _run_service(context: Context, only: tuple[str, ...] | None = None) -> None:
 
 
 @main.command()
+@click.option("--no-ports", is_flag=True, help="Skip the port checks (the service is running).")
+@click.pass_context
+def doctor(ctx: click.Context, no_ports: bool) -> None:
+    """Check the installation: one line per check (OK, ADVARSEL, FEJL) and what to do.
+
+    Exit status: 0 no check failed (warnings allowed); 1 a check failed (FEJL).
+    """
+    from opkraevning.app.doctor import Status, run_checks
+
+    context: Context = ctx.obj
+    try:
+        settings = load_settings(context.config_file)
+    except SettingsError as exc:
+        click.echo(f"FEJL     konfiguration: {exc}; ret indstillingen")
+        sys.exit(EXIT_PROBLEMS)
+    checks = run_checks(settings, make_engine(settings.database_url), ports=not no_ports)
+    for check in checks:
+        click.echo(check.line())
+    failed = sum(check.status is Status.ERROR for check in checks)
+    warned = sum(check.status is Status.WARNING for check in checks)
+    click.echo(f"{len(checks)} kontroller: {failed} fejl, {warned} advarsler")
+    sys.exit(EXIT_PROBLEMS if failed else 0)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Replace FILE if it exists.")
+@pass_context
+def backup(context: Context, file: Path, overwrite: bool) -> None:
+    """Copy the SQLite database to FILE while the service runs (consistent, checked).
+
+    For PostgreSQL it prints the pg_dump command to use instead.
+    """
+    from opkraevning.store.backup import BackupError, backup_sqlite, pg_dump_command, sqlite_path
+
+    url = context.settings.database_url
+    try:
+        source = sqlite_path(url)
+        if source is None:
+            _fail(f"the database is PostgreSQL: back it up with `{pg_dump_command(url, file)}`")
+        result = backup_sqlite(source, file, overwrite=overwrite)
+    except BackupError as exc:
+        _fail(str(exc), EXIT_PROBLEMS)
+    size = f"{result.size_bytes / 1024 / 1024:.1f} MB"
+    click.echo(f"backup of {source} -> {result.path}: {size}, {result.tables} tables, integrity ok")
+
+
+@main.command()
 @pass_context
 def serve(context: Context) -> None:
     """Run the service: web app, SMTP, pipeline worker and the configured sources."""

@@ -23,7 +23,6 @@ import base64
 import logging
 import os
 import smtplib
-import ssl
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +40,8 @@ from opkraevning.assistant.parse.thread_links import case_token
 from opkraevning.domain.cpr import contains_cpr
 from opkraevning.logs import message_context
 from opkraevning.mailbox.formats.memo import OutgoingMemo, build_memo, validation_errors
+from opkraevning.mailbox.mail_login import RelayError, relay_connection
+from opkraevning.mailbox.oauth2 import TokenSource
 from opkraevning.settings import Settings
 from opkraevning.store.audit import record
 from opkraevning.store.db import session_scope
@@ -92,6 +93,7 @@ class Outbox:
         self.lookup = lookup
         self.clock = clock
         self.http: httpx.Client | None = None
+        self.tokens: TokenSource | None = None  # OAuth 2.0 tokens when relay.auth = "oauth2"
 
     # -- bookkeeping --------------------------------------------------------------
 
@@ -246,15 +248,13 @@ class Outbox:
         relay = self.settings.relay
         if not relay.enabled:
             raise SendError("no SMTP relay is configured (OPKRAEVNING_RELAY__HOST)")
+        if relay.auth == "oauth2" and self.tokens is None:
+            self.tokens = TokenSource(self.settings.oauth2)
         try:
-            with smtplib.SMTP(relay.host, relay.port, timeout=30) as client:
-                client.ehlo()
-                if relay.starttls:
-                    client.starttls(context=ssl.create_default_context(cafile=relay.ca_file))
-                    client.ehlo()
-                if relay.username:
-                    client.login(relay.username, relay.password)
+            with relay_connection(relay, self.tokens) as client:
                 client.send_message(message)
+        except RelayError as exc:
+            raise SendError(str(exc)) from exc
         except smtplib.SMTPRecipientsRefused as exc:
             raise PermanentSendError(f"the relay refused the recipient: {exc.recipients}") from exc
         except (OSError, smtplib.SMTPException) as exc:
@@ -397,6 +397,8 @@ class Outbox:
     def close(self) -> None:
         if self.http is not None:
             self.http.close()
+        if self.tokens is not None:
+            self.tokens.close()
 
 
 class ImapSentLookup:

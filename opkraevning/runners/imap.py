@@ -15,6 +15,7 @@ import time
 from imapclient import IMAPClient
 from sqlalchemy.engine import Engine
 
+from opkraevning.mailbox.oauth2 import TokenSource
 from opkraevning.mailbox.sources.imap import ImapPoller
 from opkraevning.settings import Settings
 
@@ -57,9 +58,12 @@ async def run(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:
     if not settings.imap.enabled:
         return
     halt = threading.Event()
-    poller = ImapPoller(settings.imap, engine)
+    tokens = TokenSource(settings.oauth2) if settings.imap.auth == "oauth2" else None
+    poller = ImapPoller(settings.imap, engine, tokens)
     thread = asyncio.create_task(asyncio.to_thread(poll_until, poller, halt))
     log.info("IMAP poller for %s", poller.key)
     await stop.wait()
     halt.set()
     await thread
+    if tokens is not None:
+        tokens.close()

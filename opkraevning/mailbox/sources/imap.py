@@ -20,6 +20,8 @@ from typing import Any
 from imapclient import IMAPClient
 from sqlalchemy.engine import Engine
 
+from opkraevning.mailbox.mail_login import imap_login
+from opkraevning.mailbox.oauth2 import TokenSource
 from opkraevning.settings import ImapSettings
 from opkraevning.store.db import session_scope
 from opkraevning.store.inbound import store_raw_message
@@ -38,9 +40,12 @@ class PollResult:
 
 
 class ImapPoller:
-    def __init__(self, settings: ImapSettings, engine: Engine) -> None:
+    def __init__(
+        self, settings: ImapSettings, engine: Engine, tokens: TokenSource | None = None
+    ) -> None:
         self.settings = settings
         self.engine = engine
+        self.tokens = tokens  # OAuth 2.0 tokens for XOAUTH2 (auth = "oauth2")
         self.key = f"{settings.username}@{settings.host}:{settings.port}/{settings.folder}"
         self.client: IMAPClient | None = None
 
@@ -50,7 +55,11 @@ class ImapPoller:
         client = IMAPClient(
             self.settings.host, port=self.settings.port, ssl=self.settings.ssl, timeout=60
         )
-        client.login(self.settings.username, self.settings.password)
+        try:
+            imap_login(client, self.settings, self.tokens)
+        except Exception:
+            client.shutdown()
+            raise
         if self.settings.processed_folder and not client.folder_exists(
             self.settings.processed_folder
         ):
