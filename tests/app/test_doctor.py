@@ -211,3 +211,26 @@ def test_serve_logs_the_checks_and_starts_only_what_is_configured(
     relay = [r for r in logged if "relay" in r.getMessage()]
     assert relay and relay[0].levelno == logging.WARNING
     assert not any("IMAP" in r.getMessage() for r in logged)  # not a chosen part
+
+
+def test_relay_with_xoauth2_and_a_refused_app(base: dict[str, Any]) -> None:
+    from tests.mailbox.oauth_standin import identity_platform, oauth_relay
+
+    with identity_platform() as platform, oauth_relay(platform) as relay:
+        app = {"client_id": platform.client_id, "token_url": platform.token_url}
+        relay_settings = {
+            "host": "127.0.0.1",
+            "port": relay.port,
+            "starttls": False,
+            "auth": "oauth2",
+            "username": platform.mailbox,
+        }
+        good = _checks(
+            base, relay=relay_settings, oauth2={**app, "client_secret": platform.client_secret}
+        )["relay (udgående post)"]
+        bad = _checks(base, relay=relay_settings, oauth2={**app, "client_secret": "forkert"})[
+            "relay (udgående post)"
+        ]
+    assert good.status is Status.OK and "XOAUTH2" in good.message
+    assert bad.status is Status.ERROR and "invalid_client" in bad.message
+    assert "OPKRAEVNING_OAUTH2__" in bad.message

@@ -38,7 +38,7 @@ listen = 127.0.0.1
 protocols = imap
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{oauth2_mechanisms}
 log_path = {root}/dovecot.log
 mail_location = maildir:{root}/mail/%u
 mail_uid = dovecot
@@ -46,7 +46,7 @@ mail_gid = dovecot
 first_valid_uid = 1
 default_internal_user = dovecot
 default_login_user = dovenull
-passdb {{
+{oauth2_passdb}passdb {{
   driver = static
   args = password={password}
 }}
@@ -147,8 +147,27 @@ class Mailbox:
         self.server.start()
 
 
+# XOAUTH2 as Microsoft 365 speaks it: the bearer token is checked by a token
+# introspection endpoint (RFC 7662, POST token=...), whose answer must be active and
+# name the user who logs in (Dovecot's oauth2 passdb).
+OAUTH2_PASSDB = """passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/oauth2.conf.ext
+}}
+"""
+OAUTH2_CONF = """introspection_mode = post
+introspection_url = {url}
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+"""
+
+
 @contextmanager
-def dovecot() -> Iterator[Dovecot]:
+def dovecot(oauth2_introspection_url: str | None = None) -> Iterator[Dovecot]:
+    """A Dovecot on a free port; with ``oauth2_introspection_url`` it also takes XOAUTH2."""
     if shutil.which("dovecot") is None:
         _unavailable("dovecot is not installed (apt-get install dovecot-imapd)")
     if os.geteuid() != 0:
@@ -159,7 +178,16 @@ def dovecot() -> Iterator[Dovecot]:
         (root / name).mkdir()
     shutil.chown(root / "mail", "dovecot", "dovecot")
     server = Dovecot(root, free_port())
-    config = CONFIG.format(root=root, port=server.port, password=PASSWORD)
+    oauth2 = {"oauth2_passdb": "", "oauth2_mechanisms": ""}
+    if oauth2_introspection_url:
+        (root / "oauth2.conf.ext").write_text(
+            OAUTH2_CONF.format(url=oauth2_introspection_url), encoding="utf-8"
+        )
+        oauth2 = {
+            "oauth2_passdb": OAUTH2_PASSDB.format(root=root),
+            "oauth2_mechanisms": " xoauth2 oauthbearer",
+        }
+    config = CONFIG.format(root=root, port=server.port, password=PASSWORD, **oauth2)
     server.config.write_text(config, encoding="utf-8")
     server.start()
     try:
