@@ -214,12 +214,28 @@ def import_command(
 
 @main.command()
 @click.option("--serve/--no-serve", default=True, help="Start the service after seeding.")
+@click.option(
+    "--send-samples",
+    is_flag=True,
+    help="Send the sample citizen mails to the running demo (by SMTP) and stop.",
+)
 @pass_context
-def demo(context: Context, serve: bool) -> None:
-    """Seed demo data (once) and start the service in the foreground."""
+def demo(context: Context, serve: bool, send_samples: bool) -> None:
+    """Seed demo data (once) and start the service in the foreground.
+
+    The demo also takes mail for opkraevning@norddjurs.dk, the address the sample mails
+    are written to; `opkraevning demo --send-samples` sends them to the running demo.
+    """
     from opkraevning.demo.seed import DEMO_PASSWORD, DEMO_USER, seed_demo
+    from opkraevning.demo.send import MUNICIPALITY_ADDRESS
 
     settings = context.settings
+    if MUNICIPALITY_ADDRESS not in settings.accepted_recipients:
+        accepted = [*settings.accepted_recipients, MUNICIPALITY_ADDRESS]
+        settings = context._settings = settings.model_copy(update={"accepted_recipients": accepted})
+    if send_samples:
+        _send_samples(settings)
+        return
     recipients = ", ".join(settings.accepted_recipients)
     migrate.upgrade(context.engine)
     result = seed_demo(context.engine, settings.data_dir, settings.accepted_recipients[0])
@@ -233,7 +249,30 @@ def demo(context: Context, serve: bool) -> None:
         click.echo(f"open http://{settings.web.host}:{settings.web.port}/ (Ctrl-C stops)")
         click.echo(f"log in as {DEMO_USER} with the password {DEMO_PASSWORD} (demo only)")
         click.echo(f"SMTP on {settings.smtp.host}:{settings.smtp.port} for {recipients}")
+        click.echo(
+            "send sample citizen mails (in another terminal): opkraevning demo --send-samples"
+        )
         _run_service(context)
+
+
+def _send_samples(settings: Settings) -> None:
+    import smtplib
+
+    from opkraevning.demo.send import send_samples
+
+    host = "127.0.0.1" if settings.smtp.host in ("0.0.0.0", "") else settings.smtp.host
+    try:
+        sent = send_samples(host, settings.smtp.port)
+    except (OSError, smtplib.SMTPException) as exc:
+        _fail(
+            f"the demo does not answer on {host}:{settings.smtp.port} ({exc}): "
+            "start it with `make demo`"
+        )
+    for sample in sent:
+        click.echo(f"sent {sample.name}: {sample.subject!r} from {sample.sender}")
+    click.echo(
+        f"the drafts appear in Indbakke within a minute: http://{settings.web.host}:{settings.web.port}/indbakke"
+    )
 
 
 def _run_service(context: Context, only: tuple[str, ...] | None = None) -> None:

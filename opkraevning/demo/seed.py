@@ -2,7 +2,9 @@
 
 The register is generated into ``<data_dir>/demo/`` the first time and imported
 with the ordinary import, so running the demo again changes nothing (the import is
-idempotent and the mails are deduplicated by Message-ID and content).
+idempotent and the mails are deduplicated by Message-ID and content). Beside it the
+few hand-written citizens of ``demo/samples/register/`` are imported: the senders of
+the sample mails that ``opkraevning demo --send-samples`` sends (see demo/send.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from opkraevning.app.register_import import ImportReport, import_register
+from opkraevning.demo.send import SAMPLE_REGISTER
 from opkraevning.demo.synthetic import DebtorSample, write_register
 from opkraevning.store.db import session_scope
 from opkraevning.store.inbound import store_raw_message
@@ -38,6 +41,7 @@ class DemoResult:
     report: ImportReport
     mails_new: int
     mails_total: int
+    samples: ImportReport | None = None  # the sample mails' citizens
 
 
 def _mail(to: str, sample: DebtorSample, subject: str, body: str, number: int) -> bytes:
@@ -113,6 +117,12 @@ def seed_demo(engine: Engine, data_dir: Path, recipient: str) -> DemoResult:
         payments=directory / "payments.csv",
         actor="demo",
     )
+    samples = import_register(
+        engine,
+        debtors=SAMPLE_REGISTER / "debtors.csv",
+        claims=SAMPLE_REGISTER / "claims.csv",
+        actor="demo",
+    )
     new = 0
     mail_files = sorted(mails_dir.glob("*.eml"))
     with session_scope(engine) as session:
@@ -121,4 +131,4 @@ def seed_demo(engine: Engine, data_dir: Path, recipient: str) -> DemoResult:
             new += created
         if not session.exec(select(UserAccount).where(UserAccount.username == DEMO_USER)).first():
             create_user(session, DEMO_USER, DEMO_PASSWORD, Role.ADMINISTRATOR.value, actor="demo")
-    return DemoResult(report, new, len(mail_files))
+    return DemoResult(report, new, len(mail_files), samples)

@@ -37,11 +37,14 @@ def test_demo_seeds_every_claim_type_and_twice_duplicates_nothing(
         counts = count_rows(session)
         types = set(session.execute(select(col(Claim.claim_type)).distinct()).scalars())
         mails = session.execute(select(func.count()).select_from(InboundMessage)).scalar_one()
-    assert counts["debtors"] == 400
+    assert counts["debtors"] == 400 + 3  # the synthetic register and the samples' citizens
+    assert first.samples is not None and first.samples.rejected == 0
     assert types == set(CLAIM_TYPES)
     second = seed_demo(database.engine, tmp_path, "opkraevning@localhost")
     assert second.mails_new == 0
     assert all(f.created == 0 and f.updated == 0 for f in second.report.files)
+    assert second.samples is not None
+    assert all(f.created == 0 and f.updated == 0 for f in second.samples.files)
     with Session(database.engine) as session:
         assert count_rows(session) == counts
         assert (
@@ -119,7 +122,7 @@ def test_demo_runs_the_service_and_a_mail_sent_by_smtp_is_stored_and_read(
         # the cookie is Secure; a browser sends it to 127.0.0.1, httpx only over https
         cookie = {"Cookie": f"opk_session={login.cookies['opk_session']}"}
         debtors = httpx.get(f"{base}/skyldnere", headers=cookie).text
-        assert "400 skyldnere" in debtors
+        assert "403 skyldnere" in debtors
         mail = EmailMessage()
         mail["From"] = "Borger <borger@example.dk>"
         mail["To"] = "opkraevning@localhost"
@@ -153,7 +156,7 @@ def test_demo_runs_the_service_and_a_mail_sent_by_smtp_is_stored_and_read(
         process.send_signal(signal.SIGINT)
         output = process.communicate(timeout=30)[0].decode()
     assert process.returncode == 0, output
-    assert "demo data: 400 debtors" in output
+    assert "demo data: 403 debtors" in output
 
 
 def _wait_for_http(url: str, process: subprocess.Popen[bytes]) -> str:
