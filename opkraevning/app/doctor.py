@@ -16,12 +16,14 @@ import tempfile
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
+from opkraevning.domain.clock import Clock, SystemClock
 from opkraevning.settings import Settings
 
 MIB = 1024 * 1024
@@ -105,23 +107,19 @@ def check_database(engine: Engine) -> Iterator[Check]:
         )
 
 
-def check_policy(settings: Settings) -> Check:
-    from opkraevning.assistant.policy.model import PolicyError, check_policy
+def check_policy(settings: Settings, today: date) -> Check:
+    from opkraevning.assistant.policy.model import PolicyError, check_policy, policy_for
 
     name = "politik"
     path = settings.policy_file
     try:
-        dates = check_policy(path) if path is not None else None
         if path is None:
-            from opkraevning.app.pipeline import local_today
-            from opkraevning.assistant.policy.model import policy_for
-
-            policy_for(local_today(), None)
+            policy_for(today, None)
+            return _ok(name, "den medfølgende standardpolitik")
+        dates = check_policy(path, today)
     except PolicyError as exc:
         return _error(name, f"{path} er ugyldig: {exc}; ret filen (`opkraevning policy check`)")
-    if path is None:
-        return _ok(name, "den medfølgende standardpolitik")
-    return _ok(name, f"{path} er gyldig ({len(dates or [])} udgaver)")
+    return _ok(name, f"{path} er gyldig ({len(dates)} udgaver)")
 
 
 # -- mail servers -----------------------------------------------------------------------
@@ -335,11 +333,17 @@ ALL = ("web", "smtp", "worker", "imap", "digital_post", "outbox", "scheduler")
 
 
 def run_checks(
-    settings: Settings, engine: Engine, *, ports: bool = True, parts: tuple[str, ...] = ALL
+    settings: Settings,
+    engine: Engine,
+    *,
+    ports: bool = True,
+    parts: tuple[str, ...] = ALL,
+    clock: Clock | None = None,
 ) -> list[Check]:
     """Every check for the chosen parts of the service, in the order an operator fixes
     things. ``ports``: see whether the web and SMTP ports are free (not while serving)."""
-    checks = [check_configuration(settings), *check_database(engine), check_policy(settings)]
+    today = (clock or SystemClock(settings.zone)).today()
+    checks = [check_configuration(settings), *check_database(engine), check_policy(settings, today)]
     if "outbox" in parts:
         checks.append(check_relay(settings))
     if "imap" in parts:

@@ -40,7 +40,7 @@ from opkraevning.assistant.parse.thread_links import case_token
 from opkraevning.domain.cpr import contains_cpr
 from opkraevning.logs import message_context
 from opkraevning.mailbox.formats.memo import OutgoingMemo, build_memo, validation_errors
-from opkraevning.mailbox.mail_login import RelayError, relay_connection
+from opkraevning.mailbox.mail_login import RelayError, imap_login, relay_connection
 from opkraevning.mailbox.oauth2 import TokenSource
 from opkraevning.settings import Settings
 from opkraevning.store.audit import record
@@ -415,8 +415,11 @@ class ImapSentLookup:
         if not imap.enabled:
             return None
         try:
+            tokens = TokenSource(self.settings.oauth2) if imap.auth == "oauth2" else None
             with IMAPClient(imap.host, port=imap.port, ssl=imap.ssl, timeout=30) as client:
-                client.login(imap.username, imap.password)
+                imap_login(client, imap, tokens)  # password or XOAUTH2, as the poller
+                if tokens is not None:
+                    tokens.close()
                 if not client.folder_exists(self.folder):
                     return None
                 client.select_folder(self.folder, readonly=True)
