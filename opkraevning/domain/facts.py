@@ -15,6 +15,7 @@ class LetterFact:
     fee_ore: int
     transfer_notice: bool
     kind: str = "reminder"
+    letter_id: int = 0
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,7 @@ def load_facts(connection: Connection, debtor_ids: list[str]) -> dict[str, list[
             letter.c.fee_ore,
             letter.c.transfer_notice,
             letter.c.kind,
+            letter.c.id,
         )
         .join(letter, letter.c.id == letter_claim.c.letter_id)
         .where(one_of(connection, letter_claim.c.claim_id, ids), letter.c.released_on.is_not(None))
@@ -178,6 +179,7 @@ def load_facts(connection: Connection, debtor_ids: list[str]) -> dict[str, list[
                 row.fee_ore,
                 row.transfer_notice,
                 row.kind,
+                row.id,
             )
         )
     hold = T["hold"]

@@ -1,5 +1,7 @@
 """Danish bank days: not Saturday or Sunday, not a public holiday, not the policy's
-extra closing days (Grundlovsdag 5/6, 24/12, 31/12). RULES.md §7."""
+extra closing days: fixed ones as "MM-DD" (Grundlovsdag 5/6, 24/12, 31/12) and ones
+that follow Easter as "easter+N" (the Friday after Kristi himmelfartsdag is
+"easter+40"; Nationalbanken, banklukkedage). RULES.md §7."""
 
 from __future__ import annotations
 
@@ -14,11 +16,40 @@ def _public_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("DK", years=year))
 
 
+def easter_sunday(year: int) -> date:
+    """Easter Sunday (Gregorian; the anonymous algorithm of Meeus/Jones/Butcher)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    m = (32 + 2 * e + 2 * i - h - k) % 7
+    n = (a + 11 * h + 22 * m) // 451
+    month, day = divmod(h + m - 7 * n + 114, 31)
+    return date(year, month, day + 1)
+
+
+def easter_offset(value: str) -> int | None:
+    """N of an "easter+N" closing day, None for a fixed "MM-DD" one."""
+    if value.startswith("easter+"):
+        return int(value.removeprefix("easter+"))
+    return None
+
+
+@lru_cache(maxsize=64)
+def _easter_days(year: int, offsets: tuple[int, ...]) -> frozenset[date]:
+    easter = easter_sunday(year)
+    return frozenset(easter + timedelta(days=offset) for offset in offsets)
+
+
 class BankCalendar:
     """Answers are kept per date: a run asks the same few thousand dates a million times."""
 
     def __init__(self, extra_closing_days: list[str]) -> None:
-        self.extra = frozenset(extra_closing_days)
+        self.extra = frozenset(day for day in extra_closing_days if easter_offset(day) is None)
+        self.offsets = tuple(
+            offset for day in extra_closing_days if (offset := easter_offset(day)) is not None
+        )
         self._bank_day: dict[date, bool] = {}
         self._next: dict[date, date] = {}
 
@@ -29,6 +60,7 @@ class BankCalendar:
                 day.weekday() < 5
                 and day not in _public_holidays(day.year)
                 and f"{day.month:02d}-{day.day:02d}" not in self.extra
+                and day not in _easter_days(day.year, self.offsets)
             )
         return known
 
@@ -41,6 +73,18 @@ class BankCalendar:
                 found += timedelta(days=1)
             self._next[day] = found
         return found
+
+    def next_weekday(self, day: date) -> date:
+        """``day``, or the next day that is not a weekend, a public holiday or a fixed
+        extra closing day: forældelsesloven § 27, stk. 2 names weekends, holidays,
+        Grundlovsdag, 24/12 and 31/12 — not the Friday after Kristi himmelfartsdag."""
+        while (
+            day.weekday() >= 5
+            or day in _public_holidays(day.year)
+            or f"{day.month:02d}-{day.day:02d}" in self.extra
+        ):
+            day += timedelta(days=1)
+        return day
 
     def add_bank_days(self, day: date, count: int) -> date:
         while count > 0:

@@ -48,6 +48,9 @@ class ClaimTypePolicy(_Strict):
     # renteloven § 3: False when no due date is fixed in advance (interest then runs
     # from interest.demand_days_when_no_due_date days after the written demand)
     due_date_fixed: bool = True
+    # forældelsesloven § 4, stk. 1: 5 years for claims based on employment (loenkrav);
+    # None: foraeldelse.years (§ 3)
+    foraeldelse_years: int | None = Field(default=None, ge=1)
 
 
 class Thresholds(_Strict):
@@ -149,13 +152,19 @@ class Letters(_Strict):
 
 
 class Calendar(_Strict):
-    extra_closing_days: list[str]  # "MM-DD": Grundlovsdag, 24/12, 31/12
+    # "MM-DD" (Grundlovsdag, 24/12, 31/12) or "easter+N" (the Friday after Kristi
+    # himmelfartsdag is easter+40)
+    extra_closing_days: list[str]
     late_payment_moves_to_next_bank_day: bool = True
 
     @field_validator("extra_closing_days")
     @classmethod
     def _month_days(cls, values: list[str]) -> list[str]:
         for value in values:
+            if value.startswith("easter+"):
+                if not value.removeprefix("easter+").isdigit():
+                    raise ValueError(f"{value!r}: write easter+N with N days after Easter Sunday")
+                continue
             month, _, day = value.partition("-")
             date(2024, int(month), int(day))  # raises for "13-40"
         return values

@@ -77,7 +77,9 @@ class Case:
         "number",
         "policy",
         "previous",
+        "relationship_fee_letters",
         "remaining_ore",
+        "reminders",
         "total_ore",
         "trace",
     )  # fmt: skip
@@ -95,11 +97,15 @@ class Case:
             if len(letters) > 1:
                 letters = sorted(letters, key=_released_on)
             self.fee_letters = sum(1 for letter in letters if letter.fee_ore > 0)
+            self.reminders = sum(1 for letter in letters if letter.kind == "reminder")
             self.previous: LetterFact | None = letters[-1]
             self.notice_given = any(letter.transfer_notice for letter in letters)
         else:
             self.fee_letters, self.previous, self.notice_given = 0, None, False
+            self.reminders = 0
         self.letters: list[LetterFact] = letters
+        # renteloven § 9 b: fee letters on the debt relationship (set by the letter plan)
+        self.relationship_fee_letters = self.fee_letters
         self.done = False  # the reminder procedure is done (fee budget used, or breach)
         self.total_ore = remaining + claim.unpaid_fees_ore + claim.unpaid_interest_ore
         self.number = 0

@@ -1,6 +1,9 @@
-"""``breach``: a claim whose agreement is not kept (a missed installment) gets one breach
-reminder, then goes to transfer without further notice (RULES.md §4) — never a new
-series of reminders."""
+"""``breach``: a claim whose agreement is not kept (a missed installment) always gets
+its breach reminder first — also when it was reminded before the agreement — and only
+then goes to transfer, without further notice (the strategy; the agreement letters say
+"Overholdes afdragsordningen ikke, udsendes automatisk et rykkerbrev med rykkergebyr.
+Udebliver betalingen, sendes kravet til inddrivelse … uden yderligere varsel"). The
+breach reminder's fee stays within the regime's fee budget (the fee rule)."""
 
 from __future__ import annotations
 
@@ -19,6 +22,6 @@ def check(case: Case) -> Verdict | None:
 
 RULE = Rule(
     "breach",
-    "En misligholdt afdragsordning giver én rykker; derefter sendes kravet til inddrivelse.",
+    "En misligholdt afdragsordning giver altid først én rykker; derefter sendes kravet videre.",
     check,
 )

@@ -4,9 +4,10 @@ Each chain is a tuple of links; a link is a rule name, or ``(name, chain)``: whe
 rule fires, checking continues in the named chain instead (a jump). A rule whose
 verdict carries a decision ends its chain.
 
-- ``claim``: what the run does with a claim — remind, hold, wait, nothing, or (after
-  the procedure, in ``procedure_done``) transfer or own collection.
-- ``expiry``: forældelse, and the write-off or near-expiry list.
+- ``claim``: what the run does with a claim — write off (a forældet claim gets no
+  reminder, fee or transfer), remind, hold, wait, nothing, or (after the procedure, in
+  ``procedure_done``) transfer or own collection.
+- ``expiry``: the near-expiry list.
 - ``interest``: the interest posting.
 - ``letter``: per claim of a reminder, whether it allows a fee and carries the notice.
 
@@ -22,6 +23,9 @@ Link = str | tuple[str, str]
 CHAINS: dict[str, tuple[Link, ...]] = {
     "claim": (
         "active",
+        "foraeldelse",
+        "write_off",
+        "in_agreement_elsewhere",
         "last_on_time",
         "hold",
         "breach",
@@ -35,11 +39,7 @@ CHAINS: dict[str, tuple[Link, ...]] = {
         "own_collection",
         "transfer",
     ),
-    "expiry": (
-        "foraeldelse",
-        "write_off",
-        "near_expiry",
-    ),
+    "expiry": ("near_expiry",),
     "interest": ("interest",),
     "letter": (
         "fee",

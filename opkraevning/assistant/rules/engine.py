@@ -95,8 +95,11 @@ def evaluate(claim: ClaimFact, day: date, policy: Policy, calendar: BankCalendar
     decision = run_chain(CLAIM, case)
     assert decision is not None  # the claim chain ends with the reminder rule
     case.action, case.reason = decision
-    expiry = run_chain(EXPIRY, case)
-    case.expiry_action = expiry[0] if expiry else None
+    if case.action == "write_off":
+        case.expiry_action = "write_off"
+    else:
+        expiry = run_chain(EXPIRY, case)
+        case.expiry_action = expiry[0] if expiry else None
     run_chain(INTEREST, case)
     return case
 
@@ -134,6 +137,19 @@ class LetterPlan:
     rules: dict[str, Any]
 
 
+def _relationship_fee_letters(steps: list[tuple[ClaimFact, ClaimStep]]) -> None:
+    """renteloven § 9 b: the fee letters of a debt relationship (the debtor's unpaid
+    claims of one claim type: one continuous arrears period) count together."""
+    by_type: dict[str, set[int]] = {}
+    for claim, step in steps:
+        if step.kind.regime == "renteloven":
+            ids = by_type.setdefault(claim.claim_type, set())
+            ids.update(letter.letter_id or id(letter) for letter in claim.letters if letter.fee_ore)
+    for claim, step in steps:
+        if claim.claim_type in by_type:
+            step.relationship_fee_letters = len(by_type[claim.claim_type])
+
+
 def plan_letters(
     debtor_id: str,
     steps: list[tuple[ClaimFact, ClaimStep]],
@@ -148,6 +164,7 @@ def plan_letters(
         if step.action == "remind":
             key = step.kind.regime if per_debtor else claim.id
             groups.setdefault(key, []).append((claim, step))
+    _relationship_fee_letters(steps)
     plans = []
     for group in groups.values():
         regime = group[0][1].kind.regime

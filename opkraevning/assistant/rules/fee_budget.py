@@ -1,6 +1,9 @@
-"""``fee_budget``: the regime's number of fee letters (gebyrloven: policy, default one;
-renteloven § 9 b: at most three). When it is used up the reminder procedure is done
-and the chain goes on in the ``procedure_done`` chain (transfer or own collection)."""
+"""``fee_budget``: the reminder procedure is the regime's number of reminders
+(gebyrloven: policy, default one; renteloven § 9 b: at most three). When they have
+been sent — with or without a fee: a claim disputed and decided against the citizen
+resumes the procedure where it stood, its later letters without a fee — the
+procedure is done and the chain goes on in ``procedure_done`` (transfer or own
+collection). A broken agreement's breach reminder comes first (the breach rule)."""
 
 from __future__ import annotations
 
@@ -10,15 +13,16 @@ from opkraevning.assistant.rules.base import Case, Rule, Verdict
 def check(case: Case) -> Verdict | None:
     if case.previous is None:
         return None
-    limit = case.fees.max_fee_letters
-    if case.done or case.fee_letters >= limit:
+    if case.breach and not case.done:
+        return None  # the breach reminder is due first, whatever came before the agreement
+    if case.done or case.reminders >= case.fees.max_fee_letters:
         case.done = True
-        return True, {"fee_letters": case.fee_letters}, None
-    return False, {"fee_letters": case.fee_letters}, None
+        return True, {"reminders": case.reminders, "fee_letters": case.fee_letters}, None
+    return False, {"reminders": case.reminders, "fee_letters": case.fee_letters}, None
 
 
 RULE = Rule(
     "fee_budget",
-    "Når ordningens antal rykkere med gebyr er brugt, er rykkerproceduren gennemført.",
+    "Når ordningens antal rykkere er sendt, er rykkerproceduren gennemført.",
     check,
 )

@@ -1,10 +1,11 @@
-"""``write_off``: a forældet claim is proposed for write-off (a caseworker decides)."""
+"""``write_off``: a forældet claim is proposed for write-off only (a caseworker decides):
+it gets no reminder, no fee and no transfer — a forældet claim cannot be demanded."""
 
 from __future__ import annotations
 
 from opkraevning.assistant.rules.base import MISS, Case, Rule, Verdict
 
-WRITE_OFF: Verdict = (True, None, ("write_off", "forældet"))
+WRITE_OFF: Verdict = (True, None, ("write_off", "forældet: proposed for write-off"))
 
 
 def check(case: Case) -> Verdict:

@@ -45,6 +45,7 @@ def test_the_stored_trace_says_what_the_run_did(dev_database: Database) -> None:
         rent.due_on = date(2026, 10, 3)  # a Saturday: last on-time payment date 5/10
         salary = _open_claim(session, "loenkrav")
         salary.due_on = date(2026, 6, 1)
+        salary.issued_on = date(2026, 5, 2)  # no fixed due date: interest from 1/6
         old = _open_claim(session, "daginstitution")
         old.due_on = date(2023, 11, 27)  # forældet on the run date
         lien = _open_claim(session, "rottebekaempelse")
@@ -53,10 +54,13 @@ def test_the_stored_trace_says_what_the_run_did(dev_database: Database) -> None:
     _, run_id = remind(dev_database.engine, DAY)
     assert run_id is not None
     traces = _stored_traces(dev_database)
-    assert set(ids) <= set(traces)
+    assert {ids[0], ids[1], ids[3]} <= set(traces)
+    assert ids[2] not in traces  # forældet: proposed for write-off only, no reminder
 
     letter, trace = traces[ids[0]]
-    assert trace["checked"][:3] == ["active", "last_on_time", "hold"]
+    assert trace["checked"][:6] == [
+        "active", "foraeldelse", "write_off", "in_agreement_elsewhere", "last_on_time", "hold",
+    ]  # fmt: skip
     assert trace["values"]["last_on_time"] == {"last_on_time": "2026-10-05"}
     assert "reminder" in trace["fired"] and trace["values"]["reminder"] == {"number": 1}
     assert "fee" in trace["fired"] and letter.fee_ore == 25_000
@@ -72,9 +76,13 @@ def test_the_stored_trace_says_what_the_run_did(dev_database: Database) -> None:
         ).one()
         assert line.amount_ore == interest["amount_ore"] > 0
 
-    _, trace = traces[ids[2]]
-    assert {"foraeldelse", "write_off"} <= set(trace["fired"])
-    assert trace["values"]["foraeldelse"] == {"expires_on": "2026-11-27", "basis": "forfaldsdato"}
+    outcome, _ = remind(dev_database.engine, DAY, dry_run=True)
+    [written_off] = [item for item in outcome.write_offs if item["claim_id"] == ids[2]]
+    assert {"foraeldelse", "write_off"} <= set(written_off["rules"]["fired"])
+    assert written_off["rules"]["values"]["foraeldelse"] == {
+        "expires_on": "2026-11-27",
+        "basis": "forfaldsdato",
+    }
 
     letter, trace = traces[ids[3]]
     assert "transfer_notice" in trace["checked"] and "transfer_notice" not in trace["fired"]

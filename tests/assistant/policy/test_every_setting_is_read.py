@@ -175,10 +175,7 @@ def _run_everything(policy: Policy, seen: set[str]) -> None:
     decide_deferral(open_claims, recorded, DAY, calendar, DAY + timedelta(days=60))
 
 
-VARIANTS = (
-    (("gebyrloven_morarente_enabled = false", "gebyrloven_morarente_enabled = true"),),
-    (("due_date_fixed = true          # false", "due_date_fixed = false  # false"),),
-)
+VARIANTS = ((("gebyrloven_morarente_enabled = false", "gebyrloven_morarente_enabled = true"),),)
 
 
 def test_every_policy_key_is_read_by_some_code(tmp_path: Path) -> None:

@@ -98,7 +98,7 @@ def test_interest_accrues_under_the_agreement_and_is_paid_first() -> None:
     assert proposal.interest_ore > 0
     paid = sum(item.amount_ore for item in proposal.schedule)
     assert paid == 475_536 + proposal.interest_ore
-    first_interest = round(475_536 * Decimal("9.60") / 1200)
+    first_interest = round(475_536 * Decimal("9.75") / 1200)  # 1/7/2026
     assert proposal.schedule[0].interest_ore == first_interest
     assert "renteloven-5" in proposal.legal_refs
     plain = _propose([_claim(475_536)], 500)

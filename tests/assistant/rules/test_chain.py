@@ -41,8 +41,8 @@ def test_the_trace_of_a_transfer_lists_the_rules_in_chain_order() -> None:
     trace = transferred.trace_json()
     assert transferred.action == "transfer"
     assert trace["checked"] == [
-        "active", "last_on_time", "hold", "fee_budget", "interval", "own_collection",
-        "transfer", "foraeldelse", "write_off", "near_expiry",
+        "active", "foraeldelse", "write_off", "in_agreement_elsewhere", "last_on_time",
+        "hold", "fee_budget", "interval", "own_collection", "transfer", "near_expiry",
     ]  # fmt: skip
     assert trace["fired"] == [
         "active", "last_on_time", "fee_budget", "interval", "transfer",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from opkraevning.assistant.rules.engine import plan_letters
@@ -38,3 +38,23 @@ def test_fee_gebyrloven_only_with_udpantningsret(tmp_path: Path) -> None:
     [with_right] = plan_letters("D1", [(fact, step(fact))], DAY, POLICY, CALENDAR)
     [without] = plan_letters("D1", [(fact, step(fact, DAY, policy))], DAY, policy, CALENDAR)
     assert (with_right.fee_ore, without.fee_ore) == (25_000, 0)
+
+
+def test_fee_renteloven_budget_is_per_debt_relationship() -> None:
+    """Issue 12 item 4: renteloven § 9 b counts fee letters per debt relationship and
+    continuous arrears period, not per claim: a new kulturskole claim of a debtor whose
+    unpaid kulturskole claim already had three fee letters gets a reminder without a fee."""
+    from opkraevning.domain.facts import LetterFact
+
+    def fee_letter(letter_id: int, released: date) -> LetterFact:
+        return LetterFact(1, released, released + timedelta(days=10), 10_000, False,
+                          "reminder", letter_id)  # fmt: skip
+
+    older = [fee_letter(1, date(2026, 8, 3)), fee_letter(2, date(2026, 9, 1))]
+    new = claim("kulturskole", id="C2", due_on=date(2026, 11, 2))
+    for used, expected in ((older, 10_000), ([*older, fee_letter(3, date(2026, 11, 20))], 0)):
+        old = claim("kulturskole", id="C1", letters=used)
+        steps = [(c, step(c)) for c in (old, new)]
+        plans = plan_letters("D1", steps, DAY, POLICY, CALENDAR)
+        [planned] = [p for p in plans if "C2" in p.claim_ids]
+        assert planned.fee_ore == expected, used

@@ -34,3 +34,11 @@ def test_hold_agreement_in_good_standing_and_broken() -> None:
     assert action(claim(status="in_agreement", agreement=good)) == "hold"
     missed = AgreementFact("active", date(2026, 10, 5), date(2026, 11, 2), None)
     assert action(claim(status="in_agreement", agreement=missed)) == "remind"
+
+
+def test_hold_in_agreement_in_the_register_without_our_agreement() -> None:
+    """Issue 12 item 8: an agreement made outside the system is still an agreement: the
+    claim is held (listed for a caseworker to record it), not dunned with a fee."""
+    held = step(claim(status="in_agreement"))
+    assert held.action == "hold" and "no agreement recorded" in held.reason
+    assert action(claim(status="open")) == "remind"

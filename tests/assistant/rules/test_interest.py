@@ -18,38 +18,53 @@ def test_interest_continues_under_an_agreement() -> None:
     posting = interest_due(fact, date(2026, 12, 31), POLICY)
     assert posting is not None
     start, end, rate, amount = posting
-    assert (start, end, rate) == (date(2026, 1, 1), date(2026, 12, 31), Decimal("9.60"))
-    assert amount == round(1_000_000 * Decimal("0.096") * 364 / 365)
+    assert (start, end, rate) == (date(2026, 1, 1), date(2026, 12, 31), Decimal("9.75"))
+    assert amount == round(1_000_000 * Decimal("0.0975") * 364 / 365)
     assert interest_due(claim("husleje"), DAY, POLICY) is None  # not interest-bearing
 
 
-def test_interest_is_split_by_half_year_and_nothing_before_the_first_rate() -> None:
-    fact = claim("loenkrav", due_on=date(2023, 12, 1), amount_ore=1_000_000)
+def test_interest_is_split_by_half_year_at_the_udlaansrente_plus_8() -> None:
+    """renteloven § 5: 9.90 % from 1/1/2023, 11.25 % from 1/7/2023, 11.75 % from 1/1/2024,
+    11.50 % from 1/7/2024 (the udlånsrente 3.50 + 8; 11.60 was the foliorente + 8)."""
+    fact = claim("loenkrav", due_on=date(2023, 6, 1), amount_ore=1_000_000)
     posting = interest_due(fact, date(2024, 7, 31), POLICY)
     assert posting is not None
     start, end, rate, amount = posting
-    assert (start, end) == (date(2024, 1, 1), date(2024, 7, 31))  # no confirmed rate before 2024
-    expected = 1_000_000 * (Decimal("0.1175") * 182 + Decimal("0.1160") * 30) / 365
+    assert (start, end, rate) == (date(2023, 6, 1), date(2024, 7, 31), Decimal("11.50"))
+    expected = (
+        1_000_000
+        * (
+            Decimal("0.0990") * 30
+            + Decimal("0.1125") * 184
+            + Decimal("0.1175") * 182
+            + Decimal("0.1150") * 30
+        )
+        / 365
+    )
     assert amount == int(expected.to_integral_value())
-    assert rate == Decimal("11.60")
+
+
+def test_interest_nothing_before_the_first_rate_in_the_policy() -> None:
+    fact = claim("loenkrav", due_on=date(2019, 6, 1), amount_ore=1_000_000)
+    posting = interest_due(fact, date(2020, 1, 31), POLICY)
+    assert posting is not None and posting[0] == date(2020, 1, 1)  # no rate before 2020
 
 
 def test_interest_without_a_fixed_due_date_runs_from_demand_days_after_the_demand(
     tmp_path: Path,
 ) -> None:
-    """renteloven § 3, stk. 2: 30 days after the written demand; the setting moves it."""
-    not_fixed = ("due_date_fixed = true          # false", "due_date_fixed = false  # false")
-    policy = edited_policy(tmp_path, not_fixed)
+    """renteloven § 3, stk. 2 (issue 12 item 6): over-paid salary has no due date fixed in
+    advance — interest runs 30 days after the written demand, not from the due date."""
     fact = claim("loenkrav", issued_on=date(2026, 9, 1), due_on=date(2026, 9, 15),
                  amount_ore=1_000_000)  # fmt: skip
-    assert interest_due(fact, DAY, POLICY)[0] == date(2026, 9, 15)  # type: ignore[index]
-    assert interest_due(fact, DAY, policy)[0] == date(2026, 10, 1)  # type: ignore[index]
+    assert interest_due(fact, DAY, POLICY)[0] == date(2026, 10, 1)  # type: ignore[index]
+    assert interest_due(fact, date(2026, 10, 1), POLICY) is None  # nothing on day 30
     longer = edited_policy(
-        tmp_path,
-        not_fixed,
-        ("demand_days_when_no_due_date = 30", "demand_days_when_no_due_date = 45"),
+        tmp_path, ("demand_days_when_no_due_date = 30", "demand_days_when_no_due_date = 45")
     )
     assert interest_due(fact, DAY, longer)[0] == date(2026, 10, 16)  # type: ignore[index]
+    fixed = edited_policy(tmp_path, ("due_date_fixed = false", "due_date_fixed = true"))
+    assert interest_due(fact, DAY, fixed)[0] == date(2026, 9, 15)  # type: ignore[index]
 
 
 def test_interest_gebyrloven_morarente_1_pct_per_begun_month_when_enabled(tmp_path: Path) -> None:

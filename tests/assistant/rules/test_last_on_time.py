@@ -24,3 +24,13 @@ def test_last_on_time_moves_to_the_next_bank_day(due: date, moved_to: date) -> N
     fact = claim(due_on=due)
     assert action(fact, moved_to) == "nothing"  # paying on that day is on time
     assert action(fact, moved_to + timedelta(days=1)) == "remind"
+
+
+def test_last_on_time_the_friday_after_kristi_himmelfartsdag_is_no_bank_day() -> None:
+    """Issue 12 item 11: 15 May 2026 is a bank-closing day (Nationalbanken): a last
+    payment date then moves to Monday 18 May, and paying on the 18th is on time."""
+    due = date(2026, 5, 15)
+    assert last_on_time(due, POLICY, CALENDAR) == date(2026, 5, 18)
+    assert action(claim(due_on=due), date(2026, 5, 18)) == "nothing"
+    assert action(claim(due_on=due), date(2026, 5, 19)) == "remind"
+    assert last_on_time(date(2027, 5, 7), POLICY, CALENDAR) == date(2027, 5, 10)
