@@ -531,7 +531,12 @@ def mark_transferred(
     for debtor_id in sorted({found[claim_id].debtor_id for claim_id in claim_ids}):
         debtor = register.debtor(debtor_id)
         assert debtor is not None
-        mine = [c for c in register.claims_of(debtor_id) if c.id in found]
+        # with the fee and interest lines: the notice states the true total (issue 12)
+        mine = [
+            c
+            for c in register.claims_of(debtor_id)
+            if c.id in found or (c.parent_claim_id in found and c.remaining_ore > 0)
+        ]
         rendered = render_transfer_notice(debtor, [claim_row(c) for c in mine], day, policy)
         letter = outbound_letter(
             rendered,

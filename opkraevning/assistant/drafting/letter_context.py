@@ -72,3 +72,13 @@ def postal_channel(debtor: DebtorFacts) -> str:
     """How a letter naming the debtor's debts reaches them: Digital Post needs a CPR or
     CVR number; without one it is printed and posted."""
     return "digital_post" if (debtor.cpr or debtor.cvr) else "print"
+
+
+def collected_by(rows: list[ClaimRow], policy: Policy) -> str:
+    """Who collects these claims if an agreement breaks: ``gaeldsstyrelsen``, ``kommunen``
+    (fortrinsberettigede krav are never transferred: the municipality collects them
+    itself, gældsinddrivelsesloven § 1 a) or ``begge``."""
+    own = {policy.claim_types[row.claim_type].fortrinsberettiget for row in rows}
+    if own == {True}:
+        return "kommunen"
+    return "begge" if True in own else "gaeldsstyrelsen"

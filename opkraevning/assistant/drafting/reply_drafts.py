@@ -28,6 +28,7 @@ from typing import Any
 from opkraevning.assistant.drafting.letter_context import (
     ClaimRow,
     claim_row,
+    collected_by,
     office,
     open_claim,
     postal_channel,
@@ -235,6 +236,7 @@ def _verified_letter(
             "min_monthly_ore": int(policy.installments.min_monthly_kr * 100),
             "max_months": policy.installments.max_months,
             "income_ore": reading.income_monthly_ore or 0,
+            "collected_by": collected_by([rows[claim.id] for claim in proposal.claims], policy),
         }
         actions = []
         if proposal.decision != "refuse":

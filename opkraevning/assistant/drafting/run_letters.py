@@ -8,7 +8,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from opkraevning.assistant.drafting.letter_context import ClaimRow, office, recipient
+from opkraevning.assistant.drafting.letter_context import (
+    ClaimRow,
+    collected_by,
+    office,
+    recipient,
+)
 from opkraevning.assistant.drafting.letters import RenderedLetter, render
 from opkraevning.assistant.policy.model import Policy
 from opkraevning.assistant.proposals.installments import ScheduledInstallment
@@ -56,6 +61,7 @@ def reminder_context(
             "missed_due": due,
             "missed_ore": unpaid,
             "remaining_ore": remaining,
+            "collected_by": collected_by(rows, policy),
         }
     own_collection = all(policy.claim_types[row.claim_type].fortrinsberettiget for row in rows)
     return "rykker", {
@@ -108,5 +114,6 @@ def render_agreement(
             "monthly_ore": schedule[0].amount_ore,
             "total_paid_ore": sum(item.amount_ore for item in schedule),
             "interest_ore": sum(item.interest_ore for item in schedule),
+            "collected_by": collected_by(rows, policy),
         },
     )
