@@ -28,6 +28,7 @@ from jinja2 import Environment
 from sqlmodel import Session, col, select
 
 from opkraevning.app.register_import import import_register
+from opkraevning.app.reminder.outcome import LetterEntry
 from opkraevning.app.reminder.run import remind
 from opkraevning.assistant.drafting.letter_context import ClaimRow, claim_row
 from opkraevning.assistant.drafting.run_letters import render_reminder
@@ -75,7 +76,7 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _run_output(workdir: Path, debtors: int) -> tuple[list[dict[str, Any]], Any]:
+def _run_output(workdir: Path, debtors: int) -> tuple[list[LetterEntry], Any]:
     files = write_register(workdir / "register", debtors=debtors, open_only=True, today=DAY)
     engine = make_engine(f"sqlite:///{workdir / 'render.db'}")
     migrate.upgrade(engine)
@@ -85,9 +86,9 @@ def _run_output(workdir: Path, debtors: int) -> tuple[list[dict[str, Any]], Any]
 
 
 def _letter_data(
-    engine: Any, letters: list[dict[str, Any]]
+    engine: Any, letters: list[LetterEntry]
 ) -> tuple[dict[str, Any], dict[str, ClaimRow]]:
-    debtor_ids = sorted({letter["debtor_id"] for letter in letters})
+    debtor_ids = sorted({letter.debtor_id for letter in letters})
     with Session(engine) as session:
         register = SqlRegister(session)
         debtors = {
@@ -138,7 +139,7 @@ def main() -> None:
         raise SystemExit("the run produced no letters")
     kinds: dict[str, int] = {}
     for letter in letters:
-        kinds[letter["kind"]] = kinds.get(letter["kind"], 0) + 1
+        kinds[letter.kind] = kinds.get(letter.kind, 0) + 1
     print("letter kinds in the run: " + ", ".join(f"{k} {n:,}" for k, n in sorted(kinds.items())))
     baseline = _bare_baseline(min(args.letters, 20_000))
     print(f"baseline: bare Jinja2 + babel template: {baseline:,.0f} letters/s")
@@ -148,7 +149,7 @@ def main() -> None:
     start = time.perf_counter()
     for index in range(args.letters):
         letter = letters[index % len(letters)]
-        debtor = debtors[letter["debtor_id"]]
+        debtor = debtors[letter.debtor_id]
         rendered = render_reminder(letter, debtor, rows, policy)
         memo = build_memo(
             OutgoingMemo(

@@ -13,31 +13,37 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from opkraevning.app.reminder.outcome import (
+    NearExpiryEntry,
+    OwnCollectionEntry,
+    RunOutcome,
+    TransferEntry,
+    WriteOffEntry,
+)
 from opkraevning.app.reminder.run import compute_with, diff_outcomes
 from opkraevning.assistant.policy.model import PolicyError
 
 TTL_SECONDS = 60.0
 SHOWN = 500
-_cache: dict[tuple[str, str], tuple[float, Any]] = {}
+_cache: dict[tuple[str, str], tuple[float, RunOutcome]] = {}
 _lock = threading.Lock()
 
 
 @dataclass
 class RunLists:
-    transfers: list[dict[str, Any]] = field(default_factory=list)
-    own_collection: list[dict[str, Any]] = field(default_factory=list)
-    write_offs: list[dict[str, Any]] = field(default_factory=list)
-    near_expiry: list[dict[str, Any]] = field(default_factory=list)
+    transfers: list[TransferEntry] = field(default_factory=list)
+    own_collection: list[OwnCollectionEntry] = field(default_factory=list)
+    write_offs: list[WriteOffEntry] = field(default_factory=list)
+    near_expiry: list[NearExpiryEntry] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     diff: list[str] | None = None
     diff_error: str | None = None
 
 
-def _outcome(engine: Engine, day: date, policy_path: Path | None) -> Any:
+def _outcome(engine: Engine, day: date, policy_path: Path | None) -> RunOutcome:
     key = (day.isoformat(), str(policy_path))
     with _lock:
         hit = _cache.get(key)

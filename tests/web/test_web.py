@@ -504,7 +504,7 @@ def test_marking_claims_as_transferred_moves_their_lines_and_drafts_the_notice(
     with session_scope(dev_database.engine) as session:
         session.execute(update(ReminderLetter).values(released_on=date(2026, 11, 27)))
     later, _ = remind(dev_database.engine, date(2026, 12, 15), dry_run=True)
-    chosen = [item["claim_id"] for item in later.transfers[:3]]
+    chosen = [item.claim_id for item in later.transfers[:3]]
     assert len(chosen) == 3
     _users(dev_database)
     client = _client(dev_database)
@@ -527,4 +527,4 @@ def test_marking_claims_as_transferred_moves_their_lines_and_drafts_the_notice(
     assert again.status_code == 409
     assert len(_audit(dev_database, "claim.transferred")) == 3
     after, _ = remind(dev_database.engine, date(2026, 12, 15), dry_run=True)
-    assert not set(chosen) & {item["claim_id"] for item in after.transfers}
+    assert not set(chosen) & {item.claim_id for item in after.transfers}

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from opkraevning.app.outbound import outbound_letter
+from opkraevning.app.reminder.outcome import LetterEntry
 from opkraevning.assistant.drafting.letter_context import claim_row, postal_channel
 from opkraevning.assistant.drafting.run_letters import MissedInstallment, render_reminder
 from opkraevning.assistant.policy.model import Policy, policy_for
@@ -100,15 +100,18 @@ def _draft_batch(session: Session, letter_ids: list[int], day: date, policy: Pol
         rows = {claim.id: claim_row(claim) for claim in register.claims_of(letter.debtor_id)}
         named = sorted(claims_of.get(letter.id, []), key=lambda link: link.claim_id)
         claim_ids = [link.claim_id for link in named]
-        data: dict[str, Any] = {
-            "debtor_id": letter.debtor_id,
-            "claim_ids": claim_ids,
-            "kind": letter.kind,
-            "number": max((link.number for link in named), default=1),
-            "fee_kr": f"{letter.fee_ore / 100:.2f}",
-            "deadline": letter.deadline.isoformat(),
-            "transfer_notice": letter.transfer_notice,
-        }
+        data = LetterEntry(
+            debtor_id=letter.debtor_id,
+            claim_ids=claim_ids,
+            kind=letter.kind,
+            number=max((link.number for link in named), default=1),
+            numbers={link.claim_id: link.number for link in named},
+            fee_ore=letter.fee_ore,
+            deadline=letter.deadline,
+            transfer_notice=letter.transfer_notice,
+            rules=None,
+            legal_refs=None,
+        )
         missed = _missed(session, claim_ids, day) if letter.kind == "breach_reminder" else None
         rendered = render_reminder(data, debtor, rows, policy, missed)
         outbound = outbound_letter(

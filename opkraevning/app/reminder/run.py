@@ -11,11 +11,8 @@ outcome is one JSON document; its names are stable (other tools read them).
 
 from __future__ import annotations
 
-import json
 import socket
-from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +20,18 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from opkraevning.app.reminder.outcome import (
+    LISTS,
+    HoldEntry,
+    InterestEntry,
+    LetterEntry,
+    NearExpiryEntry,
+    OwnCollectionEntry,
+    RunOutcome,
+    TransferEntry,
+    WriteOffEntry,
+    kr,
+)
 from opkraevning.app.reminder.workers import outcomes
 from opkraevning.assistant.policy.bank_days import BankCalendar
 from opkraevning.assistant.policy.model import Policy, policy_for
@@ -47,69 +56,12 @@ from opkraevning.store.models import (
 from opkraevning.store.types import utcnow
 
 RUN_KIND = "remind"
-LISTS = ("letters", "interest", "transfers", "own_collection", "write_offs", "near_expiry", "holds")
+__all__ = ["LISTS", "RunOutcome", "compute", "compute_with", "diff_outcomes", "remind"]
 BATCH = 5000
 RUN_TABLE = ScheduledRun.__table__  # type: ignore[attr-defined]
 LETTER_TABLE = ReminderLetter.__table__  # type: ignore[attr-defined]
 LETTER_CLAIM_TABLE = ReminderLetterClaim.__table__  # type: ignore[attr-defined]
 CLAIM_TABLE = Claim.__table__  # type: ignore[attr-defined]
-
-
-def kr(ore: int) -> str:
-    return str((Decimal(ore) / 100).quantize(Decimal("0.01")))
-
-
-@dataclass
-class RunOutcome:
-    date: str
-    policy_version: str
-    letters: list[dict[str, Any]] = field(default_factory=list)
-    interest: list[dict[str, Any]] = field(default_factory=list)
-    transfers: list[dict[str, Any]] = field(default_factory=list)
-    own_collection: list[dict[str, Any]] = field(default_factory=list)
-    write_offs: list[dict[str, Any]] = field(default_factory=list)
-    near_expiry: list[dict[str, Any]] = field(default_factory=list)
-    holds: list[dict[str, Any]] = field(default_factory=list)
-
-    totals: dict[str, int] = field(default_factory=dict)
-    # per letter, its trace and legal references as JSON text, made by the process that
-    # computed the chunk (recording only; never part of the outcome document)
-    prepared: list[tuple[str, str]] = field(default_factory=list, repr=False)
-    # only count the lists nobody records (transfers, own collection, write-offs, near
-    # expiry, holds): a run recorded without --json never looks at them
-    count_only: bool = field(default=False, repr=False)
-
-    def document(self) -> dict[str, Any]:
-        """The outcome as the stable JSON document (``remind --json``)."""
-        hidden = ("prepared", "count_only")
-        return {key: value for key, value in self.__dict__.items() if key not in hidden}
-
-    def prepare(self) -> None:
-        self.prepared = [
-            (json.dumps(letter["rules"]), json.dumps(letter["legal_refs"]))
-            for letter in self.letters
-        ]
-
-    def counts(self) -> dict[str, int]:
-        """How many of each; kept even when the lists themselves are not."""
-        return {name: self.totals.get(name, 0) + len(getattr(self, name)) for name in LISTS}
-
-    def add(self, part: RunOutcome, keep: bool) -> None:
-        for name in LISTS:
-            counted = part.totals.get(name, 0)
-            if keep:
-                getattr(self, name).extend(getattr(part, name))
-            else:
-                counted += len(getattr(part, name))
-            if counted:
-                self.totals[name] = self.totals.get(name, 0) + counted
-
-    def slim(self) -> None:
-        """Keep only what recording needs: a letter's trace and references travel as the
-        JSON in ``prepared`` (the other lists were only counted, see ``count_only``)."""
-        self.prepare()
-        for letter in self.letters:
-            del letter["rules"], letter["legal_refs"]
 
 
 def debtor_outcome(
@@ -136,31 +88,31 @@ def debtor_outcome(
         posting = step.interest
         if posting is not None:
             start, end, rate, amount = posting
-            item: dict[str, Any] = {
-                "claim_id": claim.id,
-                "from": start.isoformat(),
-                "to": end.isoformat(),
-                "rate_pct": str(rate),
-                "amount_kr": kr(amount),
-                "legal_refs": [REFS["interest"]],
-            }
-            if not counting:
-                item["rules"] = trace_json(step.trace)
-            out.interest.append(item)
+            out.interest.append(
+                InterestEntry(
+                    claim.id,
+                    start,
+                    end,
+                    rate,
+                    amount,
+                    [REFS["interest"]],
+                    None if counting else trace_json(step.trace),
+                )
+            )
     for plan in plan_letters(claims[0].debtor_id, steps, day, policy, calendar):
         out.letters.append(
-            {
-                "debtor_id": plan.debtor_id,
-                "claim_ids": plan.claim_ids,
-                "kind": plan.kind,
-                "number": max(plan.numbers.values()),
-                "numbers": plan.numbers,
-                "fee_kr": kr(plan.fee_ore),
-                "deadline": plan.deadline.isoformat(),
-                "transfer_notice": plan.transfer_notice,
-                "rules": plan.rules,
-                "legal_refs": plan.legal_refs,
-            }
+            LetterEntry(
+                debtor_id=plan.debtor_id,
+                claim_ids=plan.claim_ids,
+                kind=plan.kind,
+                number=max(plan.numbers.values()),
+                numbers=plan.numbers,
+                fee_ore=plan.fee_ore,
+                deadline=plan.deadline,
+                transfer_notice=plan.transfer_notice,
+                rules=plan.rules,
+                legal_refs=plan.legal_refs,
+            )
         )
 
 
@@ -173,21 +125,12 @@ def _list_step(claim: ClaimFact, step: ClaimStep, out: RunOutcome) -> None:
     rules = trace_json(step.trace)
     total = step.total_ore
     if step.action == "hold":
-        out.holds.append({"claim_id": claim.id, "reason": step.reason, "rules": rules})
+        out.holds.append(HoldEntry(claim.id, step.reason, rules))
     elif step.action == "transfer":
-        out.transfers.append(
-            {
-                "claim_id": claim.id,
-                "amount_kr": kr(total),
-                "fee_claims": claim.fee_claim_ids,
-                "rules": rules,
-                "legal_refs": [REFS["transfer"], REFS["notice"]],
-            }
-        )
+        refs = [REFS["transfer"], REFS["notice"]]
+        out.transfers.append(TransferEntry(claim.id, total, claim.fee_claim_ids, rules, refs))
     else:
-        out.own_collection.append(
-            {"claim_id": claim.id, "amount_kr": kr(total), "reason": step.reason, "rules": rules}
-        )
+        out.own_collection.append(OwnCollectionEntry(claim.id, total, step.reason, rules))
 
 
 def _list_expiry(claim: ClaimFact, step: ClaimStep, out: RunOutcome) -> None:
@@ -195,30 +138,25 @@ def _list_expiry(claim: ClaimFact, step: ClaimStep, out: RunOutcome) -> None:
     assert step.expires is not None
     if step.expiry_action == "write_off":
         out.write_offs.append(
-            {
-                "claim_id": claim.id,
-                "expired_on": step.expires.isoformat(),
-                "basis": step.basis,
-                "amount_kr": kr(claim.remaining_ore),
-                "legal_refs": [REFS["foraeldelse"]],
-                "rules": trace_json(step.trace),
-            }
+            WriteOffEntry(
+                claim.id,
+                step.expires,
+                step.basis,
+                claim.remaining_ore,
+                [REFS["foraeldelse"]],
+                trace_json(step.trace),
+            )
         )
     else:
         out.near_expiry.append(
-            {
-                "claim_id": claim.id,
-                "expires_on": step.expires.isoformat(),
-                "basis": step.basis,
-                "rules": trace_json(step.trace),
-            }
+            NearExpiryEntry(claim.id, step.expires, step.basis, trace_json(step.trace))
         )
 
 
 def compute(
     engine: Engine, day: date, policy: Policy, collect: bool = True, workers: int = 1
 ) -> RunOutcome:
-    out = RunOutcome(day.isoformat(), policy.version)
+    out = RunOutcome(day, policy.version)
     with engine.connect() as connection:
         for part in outcomes(engine, connection, day, policy, workers):
             out.add(part, collect)
@@ -276,8 +214,8 @@ def release_letters(connection: Any, letter_ids: list[int], day: date, actor: st
     return len(letters)
 
 
-def _interest_text(item: dict[str, Any]) -> str:
-    return f"Renter {item['from']} – {item['to']} ({item['rate_pct']} % p.a.)"
+def _interest_text(item: InterestEntry) -> str:
+    return f"Renter {item.start.isoformat()} – {item.end.isoformat()} ({item.rate_pct} % p.a.)"
 
 
 def _parents(connection: Any, claim_ids: list[str]) -> dict[str, Any]:
@@ -336,19 +274,19 @@ def _book_sub_claims(
     )
 
 
-def _record_interest(connection: Any, items: list[dict[str, Any]], now: Any) -> None:
+def _record_interest(connection: Any, items: list[InterestEntry], now: Any) -> None:
     """Book interest postings as interest lines linked to their claims."""
-    parents = _parents(connection, [item["claim_id"] for item in items])
+    parents = _parents(connection, [item.claim_id for item in items])
     lines = []
     for item in items:
-        posted = date.fromisoformat(item["to"])
+        posted = item.end
         lines.append(
             (
-                parents[item["claim_id"]],
+                parents[item.claim_id],
                 "interest",
-                f"R{item['to'].replace('-', '')}",
+                f"R{posted:%Y%m%d}",
                 _interest_text(item),
-                int(Decimal(item["amount_kr"]) * 100),
+                item.amount_ore,
                 posted,
                 posted,
             )
@@ -431,12 +369,12 @@ def _record_part(connection: Any, out: RunOutcome, run_id: int, policy: Policy, 
             [
                 (
                     letter_id,
-                    letter["debtor_id"],
+                    letter.debtor_id,
                     run_id,
-                    letter["kind"],
-                    int(Decimal(letter["fee_kr"]) * 100),
-                    date.fromisoformat(letter["deadline"]),
-                    bool(letter["transfer_notice"]),
+                    letter.kind,
+                    letter.fee_ore,
+                    letter.deadline,
+                    letter.transfer_notice,
                     policy.version,
                     refs,
                     trace,
@@ -452,13 +390,13 @@ def _record_part(connection: Any, out: RunOutcome, run_id: int, policy: Policy, 
             [
                 (letter_id, claim_id, number)
                 for letter_id, letter in zip(ids, batch, strict=True)
-                for claim_id, number in letter["numbers"].items()
+                for claim_id, number in letter.numbers.items()
             ],
         )
         released = [
             letter_id
             for letter_id, letter in zip(ids, batch, strict=True)
-            if released_at_once(letter["kind"], policy)
+            if released_at_once(letter.kind, policy)
         ]
         release_letters(connection, released, day, "policy")
     for start in range(0, len(out.interest), BATCH):  # PostgreSQL: ≤ 65,535 parameters
@@ -499,7 +437,7 @@ def remind(
         ).first()
     if dry_run or done is not None:
         return compute(engine, day, policy, collect, workers), None
-    out = RunOutcome(day.isoformat(), policy.version)
+    out = RunOutcome(day, policy.version)
     with engine.begin() as connection:
         run_id = _start_run(connection, policy, day)
         if run_id is None:
@@ -523,17 +461,19 @@ def export_lists(outcome: RunOutcome, directory: Path) -> list[Path]:
 
     directory.mkdir(parents=True, exist_ok=True)
     written = []
+    rows: list[TransferEntry] | list[OwnCollectionEntry]
     for name, rows in (
         ("transfers", outcome.transfers),
         ("own_collection", outcome.own_collection),
     ):
         json_path = directory / f"{name}-{outcome.date}.json"
-        json_path.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+        documents = [row.document() for row in rows]
+        json_path.write_text(json.dumps(documents, ensure_ascii=False, indent=2), encoding="utf-8")
         csv_path = directory / f"{name}-{outcome.date}.csv"
         with csv_path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(EXPORT_COLUMNS)
-            for row in rows:
+            for row in documents:
                 writer.writerow(
                     [row["claim_id"], row["amount_kr"], " ".join(row.get("fee_claims", []))]
                 )
@@ -544,11 +484,11 @@ def export_lists(outcome: RunOutcome, directory: Path) -> list[Path]:
 def _actions(outcome: RunOutcome) -> dict[str, str]:
     actions: dict[str, str] = {}
     for letter in outcome.letters:
-        for claim_id in letter["claim_ids"]:
-            actions[claim_id] = f"{letter['kind']} (fee {letter['fee_kr']})"
+        for claim_id in letter.claim_ids:
+            actions[claim_id] = f"{letter.kind} (fee {kr(letter.fee_ore)})"
     for name in ("transfers", "own_collection", "write_offs", "holds"):
         for item in getattr(outcome, name):
-            actions[item["claim_id"]] = name
+            actions[item.claim_id] = name
     return actions
 
 

@@ -49,9 +49,10 @@ def compute_chunk(
     calendar: BankCalendar,
     count_only: bool = False,
 ) -> Any:
-    from opkraevning.app.reminder.run import RunOutcome, debtor_outcome
+    from opkraevning.app.reminder.outcome import RunOutcome
+    from opkraevning.app.reminder.run import debtor_outcome
 
-    part = RunOutcome(day.isoformat(), policy.version, count_only=count_only)
+    part = RunOutcome(day, policy.version, count_only=count_only)
     for claims in load_facts(connection, chunk).values():
         if claims:
             debtor_outcome(claims, day, policy, calendar, part)

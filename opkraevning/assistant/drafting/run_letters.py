@@ -3,10 +3,10 @@ agreement confirmation. Pure: plain values in, :class:`RenderedLetter` out."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from opkraevning.assistant.drafting.letter_context import (
     ClaimRow,
@@ -27,21 +27,33 @@ class MissedInstallment:
     unpaid_ore: int
 
 
-def _ore(kr_text: str) -> int:
-    """The run's JSON carries amounts as "1234.50" kroner strings."""
-    return int(Decimal(kr_text) * 100)
+class ReminderLetterFacts(Protocol):
+    """What a reminder letter needs of the run's decision (the run's ``LetterEntry``)."""
+
+    @property
+    def claim_ids(self) -> Sequence[str]: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def number(self) -> int: ...
+    @property
+    def fee_ore(self) -> int: ...
+    @property
+    def deadline(self) -> date: ...
+    @property
+    def transfer_notice(self) -> bool: ...
 
 
 def reminder_context(
-    letter: dict[str, Any],
+    letter: ReminderLetterFacts,
     debtor: DebtorFacts,
     claims: dict[str, ClaimRow],
     policy: Policy,
     missed: MissedInstallment | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """(template, context) for one letter of the run's ``--json`` output."""
-    rows = [claims[claim_id] for claim_id in letter["claim_ids"]]
-    fee_ore = _ore(letter["fee_kr"])
+    """(template, context) for one letter the run decided."""
+    rows = [claims[claim_id] for claim_id in letter.claim_ids]
+    fee_ore = letter.fee_ore
     regime = policy.claim_types[rows[0].claim_type].regime
     remaining = sum(row.remaining_ore for row in rows)
     base = {
@@ -50,11 +62,11 @@ def reminder_context(
         "claims": rows,
         "fee_ore": fee_ore,
         "fee_ref": REFS[regime],
-        "deadline": date.fromisoformat(letter["deadline"]),
-        "transfer_notice": bool(letter["transfer_notice"]),
+        "deadline": letter.deadline,
+        "transfer_notice": letter.transfer_notice,
     }
-    if letter["kind"] == "breach_reminder":
-        due = missed.due_on if missed else date.fromisoformat(letter["deadline"])
+    if letter.kind == "breach_reminder":
+        due = missed.due_on if missed else letter.deadline
         unpaid = missed.unpaid_ore if missed else remaining
         return "rykker_misligholdt", {
             **base,
@@ -66,14 +78,14 @@ def reminder_context(
     own_collection = all(policy.claim_types[row.claim_type].fortrinsberettiget for row in rows)
     return "rykker", {
         **base,
-        "number": int(letter["number"]),
+        "number": letter.number,
         "total_ore": remaining + fee_ore,
         "own_collection": own_collection,
     }
 
 
 def render_reminder(
-    letter: dict[str, Any],
+    letter: ReminderLetterFacts,
     debtor: DebtorFacts,
     claims: dict[str, ClaimRow],
     policy: Policy,

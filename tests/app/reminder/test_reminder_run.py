@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -68,8 +67,8 @@ def test_a_released_reminder_leads_to_transfer_after_its_deadline(dev_database: 
         session.execute(update(ReminderLetter).values(released_on=DAY))
         session.commit()
     later, _ = remind(dev_database.engine, date(2026, 12, 15), dry_run=True)
-    transferred = {item["claim_id"] for item in later.transfers}
-    own = {item["claim_id"] for item in later.own_collection}
+    transferred = {item.claim_id for item in later.transfers}
+    own = {item.claim_id for item in later.own_collection}
     assert transferred and own
     with Session(dev_database.engine) as session:
         types = {
@@ -79,7 +78,7 @@ def test_a_released_reminder_leads_to_transfer_after_its_deadline(dev_database: 
         own_types = {session.get(Claim, claim_id).claim_type for claim_id in own}  # type: ignore[union-attr]
     assert not types & {"ejendomsskat", "rottebekaempelse", "skorstensfejning", "byggesagsgebyr"}
     assert own_types <= {"ejendomsskat", "rottebekaempelse", "skorstensfejning", "byggesagsgebyr"}
-    assert all(float(item["amount_kr"]) >= 100 for item in later.transfers)
+    assert all(item.amount_ore >= 10_000 for item in later.transfers)
 
 
 def test_remind_json_keeps_its_names(dev_database: Database) -> None:
@@ -172,7 +171,7 @@ def test_releasing_a_letter_books_its_fee_as_a_linked_sub_claim(dev_database: Da
     assert len(fees) == 3
     assert all(fee.parent_claim_id and fee.description == "Rykkergebyr" for fee in fees)
     later, _ = remind(dev_database.engine, date(2026, 12, 20), dry_run=True)
-    fee_claims = {c for item in later.transfers for c in item["fee_claims"]}
+    fee_claims = {c for item in later.transfers for c in item.fee_claims}
     assert fee_claims <= {fee.id for fee in fees}
 
 
@@ -267,8 +266,8 @@ def test_a_missed_installment_gets_an_approved_breach_letter_naming_it(
         claim_id, debtor_id = claim.id, claim.debtor_id
     outcome, run_id = remind(dev_database.engine, DAY)
     assert run_id is not None
-    breach = [letter for letter in outcome.letters if letter["kind"] == "breach_reminder"]
-    assert [letter["claim_ids"] for letter in breach] == [[claim_id]]
+    breach = [letter for letter in outcome.letters if letter.kind == "breach_reminder"]
+    assert [letter.claim_ids for letter in breach] == [[claim_id]]
     draft_run_letters(dev_database.engine, run_id)
     with Session(dev_database.engine) as session:
         letter = session.scalars(
@@ -338,15 +337,15 @@ def test_worker_processes_record_exactly_what_one_process_records(
     assert len(stored) == len(in_process.letters)
     expected = [
         (
-            letter["debtor_id"],
-            letter["kind"],
-            int(Decimal(letter["fee_kr"]) * 100),
-            date.fromisoformat(letter["deadline"]),
-            letter["transfer_notice"],
-            letter["legal_refs"],
-            letter["rules"],
+            letter.debtor_id,
+            letter.kind,
+            letter.fee_ore,
+            letter.deadline,
+            letter.transfer_notice,
+            letter.legal_refs,
+            letter.rules,
             None,
-            sorted(letter["numbers"].items()),
+            sorted(letter.numbers.items()),
         )
         for letter in in_process.letters
     ]
@@ -369,11 +368,11 @@ def test_a_recorded_udlaeg_restarts_foraeldelse_and_survives_a_reimport(
         expired = claim.id
         claim.due_on = date(2021, 1, 4)  # forældet since 4 January 2024
     before, _ = remind(dev_database.engine, DAY, dry_run=True)
-    assert expired in {item["claim_id"] for item in before.write_offs}
+    assert expired in {item.claim_id for item in before.write_offs}
     with session_scope(dev_database.engine) as session:
         record_udlaeg(session, expired, date(2026, 3, 2), "pantefoged")
     after, _ = remind(dev_database.engine, DAY, dry_run=True)
-    assert expired not in {item["claim_id"] for item in after.write_offs}
+    assert expired not in {item.claim_id for item in after.write_offs}
     assert len(after.write_offs) == len(before.write_offs) - 1
     import_register(dev_database.engine, claims=dev_register / "claims.csv")  # keeps udlæg
     with Session(dev_database.engine) as session:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from opkraevning.app.reminder.outcome import LetterEntry
 from opkraevning.assistant.drafting.letter_context import claim_row, open_claim
 from opkraevning.assistant.drafting.letters import RenderedLetter
 from opkraevning.assistant.drafting.reply_drafts import Draft, Inquiry, draft_reply
@@ -156,14 +157,15 @@ def reply_cases() -> dict[str, Draft]:
 def run_cases() -> dict[str, RenderedLetter]:
     """The reminder run's letters in their variants."""
     rows = {claim.id: claim_row(claim) for claim in (HUSLEJE, LOEN, ROTTE, DAGINST)}
-    first = {
-        "debtor_id": KARLA.id, "claim_ids": [HUSLEJE.id, DAGINST.id], "kind": "reminder",
-        "number": 1, "fee_kr": "250.00", "deadline": "2026-12-07", "transfer_notice": True,
-    }  # fmt: skip
-    second = {**first, "claim_ids": [LOEN.id], "number": 2, "fee_kr": "100.00"}
-    own = {**first, "claim_ids": [ROTTE.id], "transfer_notice": False}
-    no_fee = {**second, "number": 3, "fee_kr": "0.00"}
-    breach = {**first, "kind": "breach_reminder", "claim_ids": [HUSLEJE.id]}
+    first = LetterEntry(
+        debtor_id=KARLA.id, claim_ids=[HUSLEJE.id, DAGINST.id], kind="reminder", number=1,
+        numbers={HUSLEJE.id: 1, DAGINST.id: 1}, fee_ore=25_000, deadline=date(2026, 12, 7),
+        transfer_notice=True, rules=None, legal_refs=None,
+    )  # fmt: skip
+    second = replace(first, claim_ids=[LOEN.id], number=2, fee_ore=10_000)
+    own = replace(first, claim_ids=[ROTTE.id], transfer_notice=False)
+    no_fee = replace(second, number=3, fee_ore=0)
+    breach = replace(first, kind="breach_reminder", claim_ids=[HUSLEJE.id])
     proposal = propose_installments(
         [open_claim(rows[LOEN.id])], POLICY, TODAY, CALENDAR, offer_monthly_ore=50_000
     )
