@@ -77,9 +77,9 @@ def test_the_stored_trace_says_what_the_run_did(dev_database: Database) -> None:
         assert line.amount_ore == interest["amount_ore"] > 0
 
     outcome, _ = remind(dev_database.engine, DAY, dry_run=True)
-    [written_off] = [item for item in outcome.write_offs if item["claim_id"] == ids[2]]
-    assert {"foraeldelse", "write_off"} <= set(written_off["rules"]["fired"])
-    assert written_off["rules"]["values"]["foraeldelse"] == {
+    [written_off] = [item for item in outcome.write_offs if item.claim_id == ids[2]]
+    assert {"foraeldelse", "write_off"} <= set(written_off.rules["fired"])
+    assert written_off.rules["values"]["foraeldelse"] == {
         "expires_on": "2026-11-27",
         "basis": "forfaldsdato",
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from opkraevning.app.reminder.outcome import LetterEntry
 from opkraevning.assistant.drafting.letter_context import claim_row
 from opkraevning.assistant.drafting.run_letters import (
     MissedInstallment,
@@ -37,10 +38,11 @@ def test_agreement_for_a_fortrinsberettiget_claim_never_says_gaeldsstyrelsen() -
 def test_breach_reminder_for_a_fortrinsberettiget_claim_says_who_collects() -> None:
     rows = {"C1": claim_row(_claim("C1100000001", "ejendomsskat", 400_000))}
     rows = {row.id: row for row in rows.values()}
-    letter = {
-        "debtor_id": KARLA.id, "claim_ids": list(rows), "kind": "breach_reminder",
-        "number": 1, "fee_kr": "0.00", "deadline": "2026-12-07", "transfer_notice": False,
-    }  # fmt: skip
+    letter = LetterEntry(
+        debtor_id=KARLA.id, claim_ids=list(rows), kind="breach_reminder", number=1,
+        numbers={}, fee_ore=0, deadline=date(2026, 12, 7), transfer_notice=False,
+        rules=None, legal_refs=None,
+    )  # fmt: skip
     text = render_reminder(
         letter, KARLA, rows, POLICY, MissedInstallment(date(2026, 11, 2), 30_000)
     ).text
@@ -72,19 +74,17 @@ def test_marking_a_transfer_drafts_a_notice_with_the_fee_lines(dev_database: Dat
 
         release_letters(session.connection(), ids, date(2026, 11, 27), "test")
     later, _ = remind(dev_database.engine, date(2026, 12, 15), dry_run=True)
-    chosen = next(item for item in later.transfers if item["fee_claims"])
+    chosen = next(item for item in later.transfers if item.fee_claims)
     with session_scope(dev_database.engine) as session:
         [notice] = mark_transferred(
-            session, [chosen["claim_id"]], "test", clock=FixedClock.on(date(2026, 12, 15))
+            session, [chosen.claim_id], "test", clock=FixedClock.on(date(2026, 12, 15))
         )
         body = notice.body
     with Session(dev_database.engine) as session:
         lines = session.scalars(
-            select(Claim).where(col(Claim.parent_claim_id) == chosen["claim_id"])
+            select(Claim).where(col(Claim.parent_claim_id) == chosen.claim_id)
         ).all()
     assert lines and "Rykkergebyr" in body
-    from decimal import Decimal
-
     from opkraevning.templates_da.formatting import kr
 
-    assert f"I alt {kr(int(Decimal(chosen['amount_kr']) * 100))}" in body  # fees, interest in
+    assert f"I alt {kr(chosen.amount_ore)}" in body  # fees, interest in
