@@ -98,7 +98,7 @@ def test_the_sample_mails_get_drafts_within_a_minute(
         "Ejendomsskat - kan jeg betale af?": "installment_accept",
         "Regning for daginstitution er forkert": "dispute",
         "rykker??": "not_identified",
-        "Undelivered Mail Returned to Sender": "done",
+        "Undelivered Mail Returned to Sender": "email_bounced",
     }
     deadline = time.monotonic() + 60
     seen: dict[str, str | None] = {}
@@ -121,5 +121,5 @@ def test_the_sample_mails_get_drafts_within_a_minute(
     assert login.status_code == 200, login.text
     cookie = {"Cookie": f"opk_session={login.cookies['opk_session']}"}
     inbox = httpx.get(f"{base}/indbakke", headers=cookie, timeout=30).text
-    for subject in list(wanted)[:3]:
+    for subject in wanted:
         assert subject in inbox

@@ -326,6 +326,36 @@ def _first_future(reading: Reading, today: date) -> date | None:
     return next((day for day in days if day > today), None)
 
 
+def _bounce_letter(debtor: DebtorFacts | None, policy: Policy, today: date) -> Draft | None:
+    """A bounce of our mail to a registered citizen: the address is marked undeliverable
+    (parse stage), and a person gets a draft telling the citizen so by Digital Post (or
+    the post) and asking for a new address. A bounce for nobody we know gets nothing."""
+    if debtor is None or not debtor.email:
+        return None
+    letter = render(
+        "svar_mail_retur",
+        {
+            "office": office(policy),
+            "today": today,
+            "recipient": recipient(debtor),
+            "address": debtor.email,
+        },
+    )
+    channel = postal_channel(debtor)
+    way = "Digital Post" if channel == "digital_post" else "posten"
+    return Draft(
+        "email_bounced",
+        letter,
+        channel,
+        None,
+        reasons=[
+            f"Mailen til {debtor.email} kom retur, og adressen er markeret som ubrugelig. "
+            f"Brevet går med {way} og beder om en ny adresse."
+        ],
+        policy_version=policy.version,
+    )
+
+
 def draft_reply(
     reading: Reading,
     inquiry: Inquiry,
@@ -336,7 +366,9 @@ def draft_reply(
     calendar: BankCalendar | None = None,
 ) -> Draft | None:
     """The reply to one read message, or ``None`` when it should get none."""
-    if reading.auto_reply or reading.bounce or reading.intent in NO_REPLY_INTENTS:
+    if reading.bounce:
+        return _bounce_letter(debtor, policy, today)
+    if reading.auto_reply or reading.intent in NO_REPLY_INTENTS:
         return None
     calendar = calendar or BankCalendar(policy.calendar.extra_closing_days)
     common = {"office": office(policy), "today": today}

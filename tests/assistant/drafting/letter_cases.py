@@ -151,6 +151,7 @@ def reply_cases() -> dict[str, Draft]:
             reading("contact_update", text="Min mor er død, og jeg står for dødsboet."), owed
         ),
         "firma_saldo": _reply(reading("balance_request"), [HUSLEJE], FIRMA),
+        "mail_retur": _reply(reading("bounce", bounce=True, verified_sender=False), owed),
     }
 
 

@@ -32,6 +32,7 @@ LETTERS = all_letters()
 # citizen's favour (no reminders while an estate is settled) needs no reasons: no rule cited
 ACKNOWLEDGEMENTS = {
     "svar_kontakt",
+    "svar_mail_retur",  # tells the citizen their address bounced; decides nothing
     "svar_doedsbo",
     "svar_betaling_modtaget",
     "svar_betaling_delvis",

@@ -36,8 +36,19 @@ CASES = reply_cases()
 
 
 def test_machine_mail_and_other_get_no_reply() -> None:
-    for intent in ("auto_reply", "bounce", "other"):
+    for intent in ("auto_reply", "other"):
         assert draft_reply(reading(intent), EMAIL, KARLA, [HUSLEJE], POLICY, TODAY) is None
+    bounce = reading("bounce", bounce=True, debtor_id=None)
+    assert draft_reply(bounce, EMAIL, None, [], POLICY, TODAY) is None  # nobody we know
+
+
+def test_a_bounce_to_a_citizen_drafts_a_letter_by_post_asking_for_a_new_address() -> None:
+    draft = CASES["mail_retur"]
+    assert draft.situation == "email_bounced"
+    assert (draft.channel, draft.recipient) == ("digital_post", None)  # never the dead address
+    assert KARLA.email is not None and KARLA.email in draft.letter.text
+    assert "ny mailadresse" in draft.letter.text
+    assert not AMOUNT.search(draft.letter.text)
     auto = reading("installment_request", auto_reply=True)
     assert draft_reply(auto, EMAIL, KARLA, [HUSLEJE], POLICY, TODAY) is None
 
@@ -151,7 +162,9 @@ def test_ingest_json_fills_draft_for_every_message_that_should_get_one(
     for row in rows:
         label = labels[row["file"]]
         draft = row["draft"]
-        should = label["intent"] not in ("auto_reply", "bounce", "other")
+        should = label["intent"] not in ("auto_reply", "bounce", "other") or (
+            label["intent"] == "bounce" and row["debtor_id"] is not None
+        )
         assert (draft is not None) == should, row["file"]
         if draft is None:
             continue
