@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -18,6 +17,12 @@ from sqlmodel import Session, col, select
 from opkraevning.app.outbound import outbound_letter
 from opkraevning.assistant.drafting.letter_context import claim_row, postal_channel
 from opkraevning.domain.clock import Clock
+from opkraevning.domain.outbound import (
+    AgreementAction,
+    HoldAction,
+    InstallmentProposal,
+    LetterTrace,
+)
 from opkraevning.store.audit import record
 from opkraevning.store.models import (
     AgreementClaim,
@@ -35,6 +40,7 @@ from opkraevning.store.models import (
     OutboundLetter,
     ReminderLetter,
 )
+from opkraevning.store.outbound import stored_trace
 from opkraevning.store.types import utcnow
 
 HOLD_REASONS = tuple(reason.value for reason in HoldReason)
@@ -62,7 +68,7 @@ def _notices(session: Session, letter: OutboundLetter) -> list[OutboundLetter]:
             OutboundLetter.kind == "reply_notice",
         )
     ).all()
-    return [row for row in rows if (row.trace or {}).get("notice_for") == letter.id]
+    return [row for row in rows if stored_trace(row).notice_for == letter.id]
 
 
 def edit_letter(session: Session, letter_id: int, text: str, actor: str) -> OutboundLetter:
@@ -278,54 +284,59 @@ def hold_claims(
 
 
 def _apply_actions(session: Session, letter: OutboundLetter, actor: str) -> None:
-    trace = letter.trace or {}
-    for action in trace.get("actions") or []:
-        kind = action.get("action")
-        if kind == "hold" and letter.debtor_id and action.get("claim_ids") is not None:
-            until = date.fromisoformat(action["until"]) if action.get("until") else None
+    try:
+        trace = stored_trace(letter)
+    except ValueError:  # a stored trace that does not validate: nothing is guessed
+        raise CaseworkError(
+            "Udkastets forslag kan ikke læses. Afvis det, og lav et nyt udkast."
+        ) from None
+    for action in trace.actions:
+        if isinstance(action, HoldAction) and letter.debtor_id:
             hold_claims(
                 session,
                 letter.debtor_id,
-                list(action["claim_ids"]),
-                action["reason"],
+                list(action.claim_ids),
+                action.reason,
                 actor,
-                until,
+                action.until,
                 note=f"godkendt svar {letter.id}",
             )
-        elif kind == "agreement" and letter.debtor_id:
-            _create_agreement(session, letter, trace.get("proposal") or {}, actor)
+        elif isinstance(action, AgreementAction) and letter.debtor_id:
+            proposal = trace.proposal
+            if isinstance(proposal, InstallmentProposal):
+                _create_agreement(session, letter, proposal, actor)
 
 
 def _create_agreement(
-    session: Session, letter: OutboundLetter, proposal: dict[str, Any], actor: str
+    session: Session, letter: OutboundLetter, proposal: InstallmentProposal, actor: str
 ) -> None:
     """An accepted offer becomes an active agreement; a counter-proposal a proposed one
     (active when the citizen says yes)."""
-    schedule = proposal.get("schedule") or []
-    if not schedule or letter.debtor_id is None:
+    schedule = proposal.schedule
+    if not schedule or letter.debtor_id is None or proposal.monthly_ore is None:
         return
-    active = proposal.get("decision") == "accept"
+    active = proposal.decision == "accept"
     agreement = InstallmentAgreement(
         debtor_id=letter.debtor_id,
         status=(AgreementStatus.ACTIVE if active else AgreementStatus.PROPOSED).value,
-        monthly_amount_ore=int(proposal["monthly_ore"]),
-        first_due_on=date.fromisoformat(schedule[0]["due_on"]),
+        monthly_amount_ore=proposal.monthly_ore,
+        first_due_on=schedule[0].due_on,
         policy_version=letter.policy_version,
         created_by=actor,
     )
     session.add(agreement)
     session.flush()
     assert agreement.id is not None
-    claim_ids = [claim["id"] for claim in proposal.get("claims") or []]
+    claim_ids = [claim.id for claim in proposal.claims]
     for claim_id in claim_ids:
         session.add(AgreementClaim(agreement_id=agreement.id, claim_id=claim_id))
     for item in schedule:
         session.add(
             Installment(
                 agreement_id=agreement.id,
-                number=int(item["number"]),
-                due_on=date.fromisoformat(item["due_on"]),
-                amount_ore=int(item["amount_ore"]),
+                number=item.number,
+                due_on=item.due_on,
+                amount_ore=item.amount_ore,
             )
         )
     if active and claim_ids:
@@ -475,7 +486,7 @@ def activate_agreement(
         state=LetterState.NEEDS_REVIEW.value,
         channel=postal_channel(debtor),
         policy_version=policy.version,
-        trace={"agreement_id": agreement_id},
+        trace=LetterTrace(agreement_id=agreement_id).to_json(),
     )
     session.add(letter)
     session.flush()
@@ -545,7 +556,7 @@ def mark_transferred(
             state=LetterState.NEEDS_REVIEW.value,
             channel=postal_channel(debtor),
             policy_version=policy.version,
-            trace={"claim_ids": [c.id for c in mine]},
+            trace=LetterTrace(claim_ids=[c.id for c in mine]).to_json(),
         )
         session.add(letter)
         letters.append(letter)

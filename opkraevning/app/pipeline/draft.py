@@ -17,6 +17,7 @@ from opkraevning.app.outbound import outbound_letter
 from opkraevning.assistant.drafting.reply_drafts import Draft, Inquiry, draft_reply
 from opkraevning.assistant.policy.model import policy_for
 from opkraevning.domain.inbound import Reading
+from opkraevning.domain.outbound import LetterTrace
 from opkraevning.store.inbound import stored_parsed
 from opkraevning.store.models import InboundMessage, LetterState, MessageState
 from opkraevning.store.register_lookup import SqlRegister
@@ -65,12 +66,7 @@ def draft_stage(
         channel=draft.channel,
         recipient=draft.recipient,
         policy_version=policy.version,
-        trace={
-            "situation": draft.situation,
-            "actions": draft.actions,
-            "proposal": draft.proposal,
-            "reasons": draft.reasons,
-        },
+        trace=draft.trace().to_json(),
     )
     session.add(letter)
     session.flush()
@@ -85,7 +81,7 @@ def draft_stage(
                 channel="email",
                 recipient=draft.notice_recipient,
                 policy_version=policy.version,
-                trace={"notice_for": letter.id},
+                trace=LetterTrace(notice_for=letter.id).to_json(),
             )
         )
     return draft

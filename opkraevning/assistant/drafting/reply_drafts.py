@@ -21,9 +21,12 @@ create) are returned with the draft; they take effect when a caseworker approves
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
+
+from pydantic import ConfigDict, Field
+from pydantic.dataclasses import dataclass as contract
 
 from opkraevning.assistant.drafting.letter_context import (
     ClaimRow,
@@ -45,6 +48,17 @@ from opkraevning.assistant.proposals.installments import (
 )
 from opkraevning.assistant.read.reading import Reading
 from opkraevning.domain.folding import fold
+from opkraevning.domain.outbound import (
+    AgreementAction,
+    CaseworkerAction,
+    ContactAction,
+    DeferralProposal,
+    DraftAction,
+    HoldAction,
+    InstallmentProposal,
+    LetterTrace,
+    StoredProposal,
+)
 from opkraevning.domain.register import ClaimFacts, DebtorFacts
 
 NO_REPLY_INTENTS = ("auto_reply", "bounce", "other")
@@ -52,18 +66,31 @@ ESTATE = re.compile(r"doedsbo|afdoede|er doed|afgaaet ved doeden|skifteretsattes
 ACTIVE = ("open", "in_agreement", "transferred")
 
 
-@dataclass
+@contract(config=ConfigDict(arbitrary_types_allowed=True))
 class Draft:
+    """A reply for a caseworker to approve: the letter, where it goes, and why. Validated
+    (pydantic): the actions and the proposal are the typed ones the draft stage stores as
+    the letter's :class:`LetterTrace`."""
+
     situation: str  # e.g. installment_counter, not_verified
     letter: RenderedLetter
     channel: str  # email, digital_post, print
     recipient: str | None  # an email address; None for Digital Post and print
     notice: RenderedLetter | None = None  # the email saying where the answer is
     notice_recipient: str | None = None
-    proposal: dict[str, Any] | None = None
-    actions: list[dict[str, Any]] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
+    proposal: StoredProposal | None = None
+    actions: list[DraftAction] = Field(default_factory=list)
+    reasons: list[str] = Field(default_factory=list)
     policy_version: str = ""
+
+    def trace(self) -> LetterTrace:
+        """What the letter row keeps of the draft (read back by casework and the case page)."""
+        return LetterTrace(
+            situation=self.situation,
+            actions=self.actions,
+            proposal=self.proposal,
+            reasons=self.reasons,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -85,8 +112,8 @@ class Draft:
                 if self.notice
                 else None
             ),
-            "proposal": self.proposal,
-            "actions": self.actions,
+            "proposal": self.proposal.model_dump(mode="json") if self.proposal else None,
+            "actions": [action.model_dump(mode="json") for action in self.actions],
             "reasons": self.reasons,
             "policy_version": self.policy_version,
         }
@@ -188,13 +215,10 @@ def _payment_context(
     }
 
 
-def _hold(reason: str, rows: list[ClaimRow], until: date | None = None) -> dict[str, Any]:
-    return {
-        "action": "hold",
-        "reason": reason,
-        "claim_ids": [row.id for row in rows if row.line == "principal"],
-        "until": until.isoformat() if until else None,
-    }
+def _hold(reason: str, rows: list[ClaimRow], until: date | None = None) -> HoldAction:
+    return HoldAction(
+        reason=reason, claim_ids=[row.id for row in rows if row.line == "principal"], until=until
+    )
 
 
 def _verified_letter(
@@ -203,7 +227,7 @@ def _verified_letter(
     policy: Policy,
     today: date,
     calendar: BankCalendar,
-) -> tuple[str, str, dict[str, Any], list[dict[str, Any]], dict[str, Any] | None]:
+) -> tuple[str, str, dict[str, Any], list[DraftAction], StoredProposal | None]:
     """(situation, template, context, actions, proposal json) for a verified writer."""
     everything = _rows(claims)
     relevant = _relevant(reading, everything)
@@ -238,20 +262,18 @@ def _verified_letter(
             "income_ore": reading.income_monthly_ore or 0,
             "collected_by": collected_by([rows[claim.id] for claim in proposal.claims], policy),
         }
-        actions = []
+        actions: list[DraftAction] = []
         if proposal.decision != "refuse":
             actions.append(
-                {
-                    "action": "agreement",
-                    "monthly_ore": proposal.monthly_ore,
-                    "claim_ids": [claim.id for claim in proposal.claims],
-                    "first_due_on": proposal.first_due_on.isoformat()
-                    if proposal.first_due_on
-                    else None,
-                    "needs_caseworker": proposal.needs_caseworker,
-                }
+                AgreementAction(
+                    monthly_ore=proposal.monthly_ore,
+                    claim_ids=[claim.id for claim in proposal.claims],
+                    first_due_on=proposal.first_due_on,
+                    needs_caseworker=proposal.needs_caseworker,
+                )
             )
-        return f"installment_{proposal.decision}", template, context, actions, proposal.to_json()
+        stored = InstallmentProposal.model_validate(proposal.to_json())
+        return f"installment_{proposal.decision}", template, context, actions, stored
     if intent == "deferral_request":
         decision = decide_deferral(
             [open_claim(row) for row in relevant],
@@ -274,7 +296,7 @@ def _verified_letter(
             "svar_henstand",
             context,
             actions,
-            decision.to_json(),
+            DeferralProposal.model_validate(decision.to_json()),
         )
     if intent == "payment_notice":
         payment = _payment_context(reading, relevant, claims, today)
@@ -289,7 +311,7 @@ def _verified_letter(
         disputed = [row for row in relevant if row.status != "transferred" and row.remaining_ore]
         context = {**base, "claims": disputed or relevant}
         actions = [_hold("dispute", disputed)] if disputed else []
-        actions.append({"action": "caseworker", "reason": "dispute"})
+        actions.append(CaseworkerAction(reason="dispute"))
         return "dispute", "svar_indsigelse", context, actions, None
     if intent == "balance_request":
         mine = _owed(everything)
@@ -305,12 +327,9 @@ def _verified_letter(
         return "balance", "svar_saldo", context, [], None
     if intent == "contact_update":
         estate = bool(ESTATE.search(fold(reading.text)))
-        actions = [{"action": "update_contact", "text_in_message": True}]
+        actions = [ContactAction(text_in_message=True)]
         if estate:
-            actions = [
-                _hold("estate", _owed(relevant)),
-                {"action": "caseworker", "reason": "estate"},
-            ]
+            actions = [_hold("estate", _owed(relevant)), CaseworkerAction(reason="estate")]
         return (
             ("estate" if estate else "contact"),
             "svar_kontakt",

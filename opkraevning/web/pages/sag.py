@@ -10,9 +10,11 @@ from sqlmodel import Session
 
 from opkraevning.app import casework
 from opkraevning.app.pipeline.requeue import failed_stage
+from opkraevning.domain.outbound import LetterTrace
 from opkraevning.store import casework_queries as q
 from opkraevning.store.inbound import parsed_or_none
 from opkraevning.store.models import InboundMessage, MessageState
+from opkraevning.store.outbound import trace_or_empty
 from opkraevning.templates_da.names import STAGE_NAMES
 from opkraevning.web.deps import Db, PageUser
 from opkraevning.web.pages.common import back, render
@@ -81,6 +83,13 @@ def requeue(
     return back(f"/sag/{message_id}", "sendt-tilbage")
 
 
+def technical_error(error: str | None) -> str:
+    """The stored error without the stage it starts with ("draft: PolicyError: …"): the
+    page names the stage in Danish and shows the rest as the technical detail."""
+    stage, sep, rest = (error or "").partition(": ")
+    return rest if sep and stage in STAGE_NAMES else (error or "")
+
+
 def _case_context(db: Session, message: InboundMessage, user: Any, notice: str) -> dict[str, Any]:
     parsed = parsed_or_none(message) if message.parsed is not None else None
     reading = parsed.reading if parsed else None
@@ -92,7 +101,7 @@ def _case_context(db: Session, message: InboundMessage, user: Any, notice: str) 
             for letter in letters
             if letter.kind == "reply_notice"
             and reply
-            and (letter.trace or {}).get("notice_for") == reply.id
+            and trace_or_empty(letter).notice_for == reply.id
         ),
         None,
     )
@@ -103,6 +112,7 @@ def _case_context(db: Session, message: InboundMessage, user: Any, notice: str) 
     failed = failed_stage(message).name if message.state == MessageState.QUARANTINED else None
     return {
         "failed_stage": STAGE_NAMES.get(failed or "", ""),
+        "technical_error": technical_error(message.error),
         "user": user,
         "message": message,
         "parsed": parsed or {},
@@ -115,7 +125,7 @@ def _case_context(db: Session, message: InboundMessage, user: Any, notice: str) 
         "older": [
             letter for letter in letters if letter is not reply and letter is not notice_letter
         ],
-        "trace": (reply.trace or {}) if reply else {},
+        "trace": trace_or_empty(reply) if reply else LetterTrace(),
         "refs": refs,
         "h": history,
         "besked": notice,

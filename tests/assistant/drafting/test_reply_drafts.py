@@ -14,6 +14,12 @@ from opkraevning.assistant.drafting.reply_drafts import draft_reply
 from opkraevning.assistant.policy.model import DEFAULT_POLICY, policy_for
 from opkraevning.cli import main
 from opkraevning.domain.cpr import contains_cpr
+from opkraevning.domain.outbound import (
+    AgreementAction,
+    CaseworkerAction,
+    HoldAction,
+    InstallmentProposal,
+)
 from tests.assistant.drafting.letter_cases import (
     CALENDAR,
     EMAIL,
@@ -115,33 +121,33 @@ def test_transferred_claims_are_referred_to_gaeldsstyrelsen() -> None:
     mixed = CASES["afdrag_modforslag"]
     assert OVERDRAGET.reference in mixed.letter.text  # named in the note about Gældsstyrelsen
     assert mixed.proposal is not None
-    assert OVERDRAGET.id not in [claim["id"] for claim in mixed.proposal["claims"]]
+    assert isinstance(mixed.proposal, InstallmentProposal)
+    assert OVERDRAGET.id not in [claim.id for claim in mixed.proposal.claims]
 
 
 def test_dispute_proposes_a_hold_and_a_caseworker() -> None:
     draft = CASES["indsigelse"]
-    assert {"action": "hold", "reason": "dispute", "claim_ids": [ROTTE.id], "until": None} in (
-        draft.actions
-    )
-    assert {"action": "caseworker", "reason": "dispute"} in draft.actions
+    assert HoldAction(reason="dispute", claim_ids=[ROTTE.id]) in draft.actions
+    assert CaseworkerAction(reason="dispute") in draft.actions
 
 
 def test_installment_reply_carries_the_proposal_and_the_agreement_action() -> None:
     draft = CASES["afdrag_accepteret"]
     assert draft.situation == "installment_accept"
-    assert draft.proposal is not None and draft.proposal["monthly_ore"] == 100_000
-    action = next(action for action in draft.actions if action["action"] == "agreement")
-    assert action["claim_ids"] == [LOEN.id]
+    assert draft.proposal is not None and draft.proposal.decision == "accept"
+    assert isinstance(draft.proposal, InstallmentProposal) and draft.proposal.monthly_ore == 100_000
+    action = next(action for action in draft.actions if isinstance(action, AgreementAction))
+    assert action.claim_ids == [LOEN.id]
     refused = CASES["afdrag_afslag_aftale"]
     assert refused.situation == "installment_refuse"
-    assert not [action for action in refused.actions if action["action"] == "agreement"]
+    assert not [action for action in refused.actions if isinstance(action, AgreementAction)]
     assert "kan ikke klage" in refused.letter.text  # § 2, stk. 3, 3. pkt.
 
 
 def test_estate_holds_reminders() -> None:
     draft = CASES["doedsbo"]
     assert draft.situation == "estate"
-    assert draft.actions[0]["action"] == "hold" and draft.actions[0]["reason"] == "estate"
+    assert isinstance(draft.actions[0], HoldAction) and draft.actions[0].reason == "estate"
 
 
 def test_ingest_json_fills_draft_for_every_message_that_should_get_one(

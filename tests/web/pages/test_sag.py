@@ -50,7 +50,11 @@ def test_the_caseworker_sends_a_quarantined_message_back_to_the_stage_that_faile
     run_pipeline(dev_database.engine, OURS, policy_path=tmp_path / "not-there-yet.toml")
     client, csrf = _logged_in(dev_database)
     page = client.get(f"/sag/{message_id}").text
-    assert "sat til side efter en fejl i udkastet: draft: PolicyError" in page
+    assert "sat til side efter en fejl i udkastet." in page
+    visible, _, detail = page.partition("<summary>Teknisk fejl</summary>")
+    assert "draft:" not in visible and "PolicyError" not in visible  # the stage in Danish
+    assert detail.split("</details>")[0].startswith('<pre class="technical">PolicyError')
+    assert "draft: PolicyError" not in page  # the raw stage prefix is gone from the detail too
     assert f'action="/sag/{message_id}/proev-igen"' in page and "Send tilbage til udkastet" in page
 
     refused = client.post(f"/sag/{message_id}/proev-igen", data={"csrf_token": "forkert"})
@@ -74,3 +78,14 @@ def test_the_caseworker_sends_a_quarantined_message_back_to_the_stage_that_faile
     assert again.status_code == 409  # not quarantined any more
     result = run_pipeline(dev_database.engine, OURS)  # the worker drafts it now
     assert result.drafted == 1 and _state(dev_database, message_id) == "drafted"
+
+
+def test_the_technical_error_loses_only_a_known_stage_prefix() -> None:
+    from opkraevning.web.pages.sag import technical_error
+
+    assert technical_error("draft: PolicyError: policy.toml: no such file") == (
+        "PolicyError: policy.toml: no such file"
+    )
+    assert technical_error("parse: MemoError") == "MemoError"
+    assert technical_error("KeyError: 'x'") == "KeyError: 'x'"  # no stage: kept whole
+    assert technical_error(None) == ""
