@@ -28,7 +28,9 @@ from opkraevning.assistant.policy.model import PolicyError
 
 TTL_SECONDS = 60.0
 SHOWN = 500
-_cache: dict[tuple[str, str], tuple[float, RunOutcome]] = {}
+# keyed by database (the engine's URL, password hidden), the run's date and the policy
+# file: two apps in one process on two databases never see each other's lists
+_cache: dict[tuple[str, str, str], tuple[float, RunOutcome]] = {}
 _lock = threading.Lock()
 
 
@@ -43,8 +45,12 @@ class RunLists:
     diff_error: str | None = None
 
 
+def _database(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
 def _outcome(engine: Engine, day: date, policy_path: Path | None) -> RunOutcome:
-    key = (day.isoformat(), str(policy_path))
+    key = (_database(engine), day.isoformat(), str(policy_path))
     with _lock:
         hit = _cache.get(key)
         if hit and time.monotonic() - hit[0] < TTL_SECONDS:
@@ -55,10 +61,12 @@ def _outcome(engine: Engine, day: date, policy_path: Path | None) -> RunOutcome:
     return outcome
 
 
-def forget() -> None:
-    """Drop the kept lists (after claims changed, e.g. marked as transferred)."""
+def forget(engine: Engine) -> None:
+    """Drop the lists kept for this database (after claims changed, e.g. transferred)."""
+    database = _database(engine)
     with _lock:
-        _cache.clear()
+        for key in [key for key in _cache if key[0] == database]:
+            del _cache[key]
 
 
 def run_lists(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -528,3 +529,61 @@ def test_marking_claims_as_transferred_moves_their_lines_and_drafts_the_notice(
     assert len(_audit(dev_database, "claim.transferred")) == 3
     after, _ = remind(dev_database.engine, date(2026, 12, 15), dry_run=True)
     assert not set(chosen) & {item.claim_id for item in after.transfers}
+
+
+def test_the_run_page_forms_approve_the_chosen_letters_and_mark_transfers(
+    dev_database: Database,
+) -> None:
+    from sqlalchemy import update
+
+    day = date(2026, 11, 27)
+    _, run_id = remind(dev_database.engine, day)
+    assert run_id is not None
+    draft_run_letters(dev_database.engine, run_id)
+    _users(dev_database)
+    client = _client(dev_database)
+    csrf = _login(client)
+    waiting = client.get(f"/api/rykkerkoersler/{run_id}/breve").json()["letters"]
+    chosen = [str(x["id"]) for x in waiting[:2]]
+    form = {"csrf_token": csrf, "valgte": "1", "letter_id": chosen}
+    done = client.post(f"/rykkerkoersel/{run_id}/godkend", data=form, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].endswith("besked=2-godkendt")
+    with Session(dev_database.engine) as session:
+        states = {
+            str(x.id): x.state
+            for x in session.scalars(select(OutboundLetter).where(OutboundLetter.run_id == run_id))
+        }
+    assert [states[x] for x in chosen] == ["approved", "approved"]
+    assert list(states.values()).count("approved") == 2
+
+    with session_scope(dev_database.engine) as session:
+        session.execute(update(ReminderLetter).values(released_on=day))
+    later, _ = remind(dev_database.engine, date(2026, 12, 15), dry_run=True)
+    claims = [item.claim_id for item in later.transfers[:2]]
+    form = {"csrf_token": csrf, "claim_id": claims}
+    marked = client.post(f"/rykkerkoersel/{run_id}/overdrag", data=form, follow_redirects=False)
+    assert marked.status_code == 303, marked.text
+    assert marked.headers["location"].endswith("besked=2-krav-sendt-2-breve")
+    with Session(dev_database.engine) as session:
+        statuses = {c.status for c in session.scalars(select(Claim).where(Claim.id.in_(claims)))}
+    assert statuses == {"transferred"}
+
+
+def test_no_handler_blocks_the_event_loop(database: Database) -> None:
+    """Handlers do blocking database work: they are plain ``def`` (run in the thread pool)."""
+    import inspect
+
+    from fastapi.routing import APIRoute
+
+    def walk(routes: list[Any]) -> list[APIRoute]:
+        # FastAPI may keep an included router as one route holding the original router
+        found: list[APIRoute] = []
+        for route in routes:
+            inner = getattr(route, "original_router", None)
+            found += walk(inner.routes) if inner is not None else []
+            found += [route] if isinstance(route, APIRoute) else []
+        return found
+
+    routes = walk(create_app(load_settings(), database.engine).routes)
+    assert len(routes) > 30
+    assert [r.path for r in routes if inspect.iscoroutinefunction(r.endpoint)] == []

@@ -44,7 +44,8 @@ def transferred(
     """Mark claims as handed to Gældsstyrelsen; returns the drafted notices."""
     policy = request.app.state.settings.policy_file
     letters = casework.mark_transferred(db, transfer.claim_ids, user.username, policy, clock=clock)
-    forget()
+    db.commit()  # before the lists are recomputed from the database
+    forget(request.app.state.engine)
     return [LetterOut.of(letter) for letter in letters]
 
 

@@ -4,13 +4,13 @@ and marking claims as handed to Gældsstyrelsen."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from opkraevning.app import casework
 from opkraevning.store import casework_queries as q
-from opkraevning.store.db import session_scope
 from opkraevning.store.models import ScheduledRun
 from opkraevning.web.deps import Db, PageUser
 from opkraevning.web.pages.common import back, render
@@ -62,27 +62,37 @@ def run(
 
 
 @router.post("/rykkerkoersel/{run_id}/overdrag")
-async def transfer(request: Request, run_id: int, user: PageUser) -> Response:
-    form = await request.form()
-    require_csrf(user, str(form.get("csrf_token") or ""))
-    chosen = [str(value) for value in form.getlist("claim_id")]
+def transfer(
+    request: Request,
+    run_id: int,
+    user: PageUser,
+    db: Db,
+    claim_id: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    require_csrf(user, csrf_token)
     policy = request.app.state.settings.policy_file
-    with session_scope(request.app.state.engine) as db:
-        letters = casework.mark_transferred(
-            db, chosen, user.username, policy, clock=request.app.state.clock
-        )
-    forget()
-    return back(f"/rykkerkoersel/{run_id}", f"{len(chosen)}-krav-sendt-{len(letters)}-breve")
+    letters = casework.mark_transferred(
+        db, claim_id, user.username, policy, clock=request.app.state.clock
+    )
+    db.commit()  # before the lists are recomputed from the database
+    forget(request.app.state.engine)
+    return back(f"/rykkerkoersel/{run_id}", f"{len(claim_id)}-krav-sendt-{len(letters)}-breve")
 
 
 @router.post("/rykkerkoersel/{run_id}/godkend")
-async def approve_batch(request: Request, run_id: int, user: PageUser) -> Response:
-    form = await request.form()
-    require_csrf(user, str(form.get("csrf_token") or ""))
-    chosen = [int(str(value)) for value in form.getlist("letter_id") if str(value).isdigit()]
-    with session_scope(request.app.state.engine) as db:
-        ids = chosen if form.get("valgte") else None
-        count = casework.approve_run_batch(
-            db, run_id, user.username, ids, clock=request.app.state.clock
-        )
+def approve_batch(
+    request: Request,
+    run_id: int,
+    user: PageUser,
+    db: Db,
+    letter_id: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+    valgte: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    require_csrf(user, csrf_token)
+    ids = [int(value) for value in letter_id if value.isdigit()] if valgte else None
+    count = casework.approve_run_batch(
+        db, run_id, user.username, ids, clock=request.app.state.clock
+    )
     return back(f"/rykkerkoersel/{run_id}", f"{count}-godkendt")
