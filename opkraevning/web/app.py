@@ -6,6 +6,7 @@ its OpenAPI description (``/api/openapi.json``, browsable at ``/api/docs``).
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +24,8 @@ from opkraevning.domain.clock import Clock, SystemClock
 from opkraevning.domain.privacy import mask_cpr, redact_cpr_in_text
 from opkraevning.settings import Settings
 from opkraevning.store import migrate
+from opkraevning.templates_da import names
 from opkraevning.templates_da.formatting import dato, kr
-from opkraevning.templates_da.names import (
-    AGREEMENT_STATUSES,
-    CHANNEL_NAMES,
-    CLAIM_STATUSES,
-    HOLD_REASONS,
-    INTENT_NAMES,
-    LETTER_KINDS,
-    STATE_NAMES,
-)
 from opkraevning.web.api import api_router
 from opkraevning.web.api_docs import docs_router
 from opkraevning.web.pages import page_router
@@ -49,6 +42,18 @@ def _local(moment: Any) -> str:
     return str(moment.astimezone(ZoneInfo("Europe/Copenhagen")).strftime("%d.%m.%Y %H:%M"))
 
 
+def _day(value: date | str | None) -> str:
+    """A date, or a date written as ISO text in a stored trace, as Danes write it."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            return dato(date.fromisoformat(value[:10]))
+        except ValueError:
+            return value
+    return dato(value)
+
+
 def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
@@ -59,17 +64,29 @@ def _templates() -> Jinja2Templates:
         mask_cpr=mask_cpr,
         type_name=danish_name,
         lokal=_local,
-        intent_name=lambda v: INTENT_NAMES.get(v, v),
-        state_name=lambda v: STATE_NAMES.get(v, v),
-        channel_name=lambda v: CHANNEL_NAMES.get(v, v),
-        letter_kind=lambda v: LETTER_KINDS.get(v, v),
-        claim_status=lambda v: CLAIM_STATUSES.get(v, v),
-        hold_reason=lambda v: HOLD_REASONS.get(v, v),
-        agreement_status=lambda v: AGREEMENT_STATUSES.get(v, v),
+        da=names.danish,
+        intent_name=lambda v: names.danish("intent", v),
+        state_name=names.state,
+        channel_name=lambda v: names.danish("Channel", v),
+        letter_kind=lambda v: names.danish("letter_kind", v),
+        claim_status=lambda v: names.danish("ClaimStatus", v),
+        claim_line=lambda v: names.danish("ClaimLine", v),
+        hold_reason=lambda v: names.danish("HoldReason", v),
+        agreement_status=lambda v: names.danish("AgreementStatus", v),
+        role_name=lambda v: names.danish("Role", v),
+        evidence_kind=lambda v: names.danish("evidence_kind", v),
+        evidence_field=lambda v: names.danish("evidence_field", v),
+        proposal_decision=lambda v: names.danish("proposal_decision", v),
+        draft_action=lambda v: names.danish("draft_action", v),
+        run_list=lambda v: names.danish("run_list", v),
+        audit_action=lambda v: names.danish("audit_action", v),
+        entity_name=lambda v: names.danish("entity", v),
+        match_reason=names.match_reason,
+        step_reason=lambda v: names.danish("step_reason", v),
+        dag=_day,
         mask_cpr_in_text=redact_cpr_in_text,
     )
     env.globals["version"] = __version__
-    env.globals["intent_names"] = INTENT_NAMES
     return templates
 
 
