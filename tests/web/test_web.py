@@ -551,7 +551,9 @@ def test_the_run_page_forms_approve_the_chosen_letters_and_mark_transfers(
     with Session(dev_database.engine) as session:
         states = {
             str(x.id): x.state
-            for x in session.scalars(select(OutboundLetter).where(OutboundLetter.run_id == run_id))
+            for x in session.scalars(
+                select(OutboundLetter).where(col(OutboundLetter.run_id) == run_id)
+            )
         }
     assert [states[x] for x in chosen] == ["approved", "approved"]
     assert list(states.values()).count("approved") == 2
@@ -565,7 +567,9 @@ def test_the_run_page_forms_approve_the_chosen_letters_and_mark_transfers(
     assert marked.status_code == 303, marked.text
     assert marked.headers["location"].endswith("besked=2-krav-sendt-2-breve")
     with Session(dev_database.engine) as session:
-        statuses = {c.status for c in session.scalars(select(Claim).where(Claim.id.in_(claims)))}
+        statuses = {
+            c.status for c in session.scalars(select(Claim).where(col(Claim.id).in_(claims)))
+        }
     assert statuses == {"transferred"}
 
 
