@@ -27,6 +27,7 @@ WHOLE_PART = {
     "web/test_web.py": "the web app's screens and API through HTTP",
     "web/test_browser.py": "the running service in a real browser",
     "web/test_api_docs_browser.py": "the API documentation page in a real browser",
+    "web/test_danish_pages.py": "every page of the demo crawled for Danish text",
     "test_packaging.py": "the installable package as a whole (metadata, lock files)",
     "test_deploy.py": "the example deployment in deploy/ (systemd unit, configuration)",
 }

@@ -63,7 +63,7 @@ NAMES: dict[str, dict[str, str]] = {
         "manual": "manuel pause",
     },
     "DebtorKind": {"person": "person", "company": "virksomhed"},
-    "Role": {"sagsbehandler": "sagsbehandler", "administrator": "administrator"},
+    "Role": {"sagsbehandler": "sagsbehandler", "administrator": "administrator", "leder": "leder"},
     "intent": {
         "installment_request": "Afdrag",
         "deferral_request": "Henstand",

@@ -22,13 +22,14 @@ from sqlmodel import Session, col, select
 
 import opkraevning
 from opkraevning.app import casework
-from opkraevning.app.pipeline import local_today, run_parse_stage
+from opkraevning.app.pipeline import run_parse_stage
 from opkraevning.app.reminder.letters import draft_run_letters
 from opkraevning.app.reminder.run import LISTS, remind
 from opkraevning.assistant.proposals.installments import Decision
 from opkraevning.assistant.read.intents import INTENTS
 from opkraevning.assistant.read.matching import STRENGTH
 from opkraevning.demo.seed import seed_demo
+from opkraevning.domain.clock import SystemClock
 from opkraevning.settings import load_settings
 from opkraevning.store import migrate
 from opkraevning.store.db import make_engine, session_scope
@@ -72,7 +73,8 @@ class Demo:
 def _demo_data(engine: Engine, data_dir: Path) -> None:
     seed_demo(engine, data_dir, RECIPIENT)
     run_parse_stage(engine, [RECIPIENT])
-    day = local_today()
+    clock = SystemClock()
+    day = clock.today()
     _, run_id = remind(engine, day)
     assert run_id is not None
     assert draft_run_letters(engine, run_id) > 0
@@ -80,7 +82,7 @@ def _demo_data(engine: Engine, data_dir: Path) -> None:
         run_letters = session.exec(
             select(OutboundLetter).where(OutboundLetter.run_id == run_id).limit(3)
         ).all()
-        casework.approve_letter(session, run_letters[0].id or 0, "karin", None)
+        casework.approve_letter(session, run_letters[0].id or 0, "karin", None, clock=clock)
         casework.exclude_run_letter(session, run_letters[1].id or 0, "dødsbo", "karin")
         replies = session.exec(
             select(OutboundLetter).where(col(OutboundLetter.inbound_message_id).is_not(None))
