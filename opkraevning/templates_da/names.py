@@ -63,6 +63,7 @@ NAMES: dict[str, dict[str, str]] = {
         "manual": "manuel pause",
     },
     "DebtorKind": {"person": "person", "company": "virksomhed"},
+    "Status": {"OK": "OK", "ADVARSEL": "ADVARSEL", "FEJL": "FEJL"},  # `doctor`: already Danish
     "Role": {"sagsbehandler": "sagsbehandler", "administrator": "administrator", "leder": "leder"},
     "intent": {
         "installment_request": "Afdrag",
