@@ -15,6 +15,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from opkraevning.assistant.rules.engine import read_trace
+
 LISTS = ("letters", "interest", "transfers", "own_collection", "write_offs", "near_expiry", "holds")
 
 
@@ -23,7 +25,9 @@ def kr(ore: int) -> str:
     return str((Decimal(ore) / 100).quantize(Decimal("0.01")))
 
 
-Rules = dict[str, Any]  # a trace as stored: {"checked": [...], "fired": [...], "values": {...}}
+Rules = dict[str, Any]  # a trace named: {"checked": [...], "fired": [...], "values": {...}}
+Stored = list[list[Any]]  # a trace as a letter stores it (rules.base.compact_trace)
+COMPACT = (",", ":")  # stored JSON without the spaces
 
 
 @dataclass(slots=True)
@@ -38,7 +42,7 @@ class LetterEntry:
     fee_ore: int
     deadline: date
     transfer_notice: bool
-    rules: dict[str, Rules] | None  # per claim; None once only recording needs it (slim)
+    rules: dict[str, Stored] | None  # per claim, stored form; None once only recording needs it
     legal_refs: list[str] | None
 
     def document(self) -> dict[str, Any]:
@@ -52,8 +56,8 @@ class LetterEntry:
             "deadline": self.deadline.isoformat(),
             "transfer_notice": self.transfer_notice,
         }
-        if self.rules is not None:
-            out["rules"] = self.rules
+        if self.rules is not None:  # named, as the document always had it
+            out["rules"] = {claim_id: read_trace(t) for claim_id, t in self.rules.items()}
         if self.legal_refs is not None:
             out["legal_refs"] = self.legal_refs
         return out
@@ -206,7 +210,8 @@ class RunOutcome:
 
     def prepare(self) -> None:
         self.prepared = [
-            (json.dumps(letter.rules), json.dumps(letter.legal_refs)) for letter in self.letters
+            (json.dumps(letter.rules, separators=COMPACT), json.dumps(letter.legal_refs))
+            for letter in self.letters
         ]
 
     def counts(self) -> dict[str, int]:

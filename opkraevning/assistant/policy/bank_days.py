@@ -52,6 +52,7 @@ class BankCalendar:
         )
         self._bank_day: dict[date, bool] = {}
         self._next: dict[date, date] = {}
+        self._weekday: dict[date, date] = {}
 
     def is_bank_day(self, day: date) -> bool:
         known = self._bank_day.get(day)
@@ -78,13 +79,17 @@ class BankCalendar:
         """``day``, or the next day that is not a weekend, a public holiday or a fixed
         extra closing day: forældelsesloven § 27, stk. 2 names weekends, holidays,
         Grundlovsdag, 24/12 and 31/12 — not the Friday after Kristi himmelfartsdag."""
-        while (
-            day.weekday() >= 5
-            or day in _public_holidays(day.year)
-            or f"{day.month:02d}-{day.day:02d}" in self.extra
-        ):
-            day += timedelta(days=1)
-        return day
+        found = self._weekday.get(day)
+        if found is None:
+            found = day
+            while (
+                found.weekday() >= 5
+                or found in _public_holidays(found.year)
+                or f"{found.month:02d}-{found.day:02d}" in self.extra
+            ):
+                found += timedelta(days=1)
+            self._weekday[day] = found
+        return found
 
     def add_bank_days(self, day: date, count: int) -> date:
         while count > 0:

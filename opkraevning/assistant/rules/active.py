@@ -12,7 +12,12 @@ def check(case: Case) -> Verdict:
     claim = case.claim
     if claim.status in ACTIVE and case.remaining_ore > 0:
         return HIT
-    return False, {"status": claim.status}, ("nothing", f"status {claim.status}")
+    return False, (claim.status,), ("nothing", f"status {claim.status}")
 
 
-RULE = Rule("active", "Kun åbne krav (også i en afdragsordning) med en restgæld rykkes.", check)
+RULE = Rule(
+    "active",
+    "Kun åbne krav (også i en afdragsordning) med en restgæld rykkes.",
+    check,
+    keys=("status",),
+)

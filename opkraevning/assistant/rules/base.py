@@ -2,21 +2,28 @@
 
 A rule (in the spirit of GNU Mailman's ``IRule``) is a module-level :class:`Rule`:
 ``name`` (unique, the id in traces and tests), ``description`` (one Danish-law-aware
-sentence for people), and ``check(case)`` returning a :data:`Verdict` or ``None``
-when the rule does not apply to this claim (then it is not recorded as checked).
+sentence for people), ``check(case)`` returning a :data:`Verdict` or ``None`` when the
+rule does not apply to this claim (then it is not recorded as checked), and ``keys``:
+the names of the values its verdicts carry, in order.
 
 A verdict is a plain tuple ``(fired, values, decision)``:
 
 - ``fired``: whether the rule's condition holds;
-- ``values``: the values it used (a small dict of JSON values — dates as ISO text —
-  or ``None``), recorded in the trace as they are;
+- ``values``: the values it used, a tuple in the order of the rule's ``keys`` (JSON
+  values — dates as ISO text), or ``None``;
 - ``decision``: ``None`` to go on with the chain, or ``(action, reason)`` to end it
   (actions: remind, hold, wait, nothing, transfer, own_collection; the expiry chain's
   write_off / near_expiry).
 
 Plain tuples and one slotted :class:`Case` per claim keep the hot path cheap: the run
-checks a million claims, so no rule object is made per claim and the trace is a list
-of ``(name, verdict)`` pairs turned into JSON only when a letter or a list needs it.
+checks a million claims, so no rule object and no dict is made per claim; the trace is
+a list of ``(rule, verdict)`` pairs, named only when a letter or a list needs it.
+
+Two forms of a trace: :func:`trace_json` (``{"checked", "fired", "values"}``, in the
+``remind --json`` document and the lists) and :func:`compact_trace`, what a reminder
+letter stores per claim — one ``[name, fired (1/0), *values]`` entry per rule checked,
+in order, the values in the order of the rule's ``keys``. ``engine.read_trace`` turns a
+stored trace back into the first form.
 """
 
 from __future__ import annotations
@@ -33,7 +40,8 @@ from opkraevning.assistant.policy.model import ClaimTypePolicy, Policy, RegimeFe
 from opkraevning.domain.facts import ClaimFact, LetterFact
 
 Decision = tuple[str, str]
-Verdict = tuple[bool, dict[str, Any] | None, Decision | None]
+Verdict = tuple[bool, tuple[Any, ...] | None, Decision | None]
+Trace = list[tuple["Rule", Verdict]]
 
 # Shared verdicts for the common answers (no allocation per claim).
 MISS: Verdict = (False, None, None)
@@ -45,6 +53,7 @@ class Rule:
     name: str
     description: str
     check: Callable[[Case], Verdict | None]
+    keys: tuple[str, ...] = ()  # the names of the values in its verdicts, in order
 
 
 @lru_cache(maxsize=256)
@@ -116,18 +125,30 @@ class Case:
         self.fee_allowed = False
         self.notice = False
         self.breach = False  # the claim is under an agreement that is not kept
-        self.trace: list[tuple[str, Verdict]] = []
+        self.trace: Trace = []
 
 
 def _released_on(letter: LetterFact) -> date:
     return letter.released_on
 
 
-def trace_json(trace: list[tuple[str, Verdict]]) -> dict[str, Any]:
-    """The stored trace: every rule checked (in order), those that fired, and the values
+def trace_json(trace: Trace) -> dict[str, Any]:
+    """The trace named: every rule checked (in order), those that fired, and the values
     each used — ``{"checked": [...], "fired": [...], "values": {rule: {...}}}``."""
     return {
-        "checked": [name for name, _ in trace],
-        "fired": [name for name, verdict in trace if verdict[0]],
-        "values": {name: verdict[1] for name, verdict in trace if verdict[1] is not None},
+        "checked": [rule.name for rule, _ in trace],
+        "fired": [rule.name for rule, verdict in trace if verdict[0]],
+        "values": {
+            rule.name: dict(zip(rule.keys, verdict[1], strict=True))
+            for rule, verdict in trace
+            if verdict[1] is not None
+        },
     }
+
+
+def compact_trace(trace: Trace) -> list[list[Any]]:
+    """The stored form: ``[name, fired, *values]`` per rule checked, in order."""
+    return [
+        [rule.name, 1 if fired else 0, *values] if values else [rule.name, 1 if fired else 0]
+        for rule, (fired, values, _) in trace
+    ]

@@ -17,11 +17,12 @@ def check(case: Case) -> Verdict | None:
     breach_letters = [letter for letter in case.letters if letter.kind == "breach_reminder"]
     if breach_letters:
         case.previous, case.done = breach_letters[-1], True
-    return True, {"breach_reminders": len(breach_letters)}, None
+    return True, (len(breach_letters),), None
 
 
 RULE = Rule(
     "breach",
     "En misligholdt afdragsordning giver altid først én rykker; derefter sendes kravet videre.",
     check,
+    keys=("breach_reminders",),
 )

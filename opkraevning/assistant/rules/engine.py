@@ -14,7 +14,7 @@ from typing import Any
 
 from opkraevning.assistant.policy.bank_days import BankCalendar
 from opkraevning.assistant.policy.model import Policy
-from opkraevning.assistant.rules.base import Case, Rule, Verdict, ore, trace_json
+from opkraevning.assistant.rules.base import Case, Rule, Verdict, compact_trace, ore, trace_json
 from opkraevning.assistant.rules.chain import CHAINS
 from opkraevning.assistant.rules.foraeldelse import expiry_date
 from opkraevning.assistant.rules.hold import active_hold
@@ -24,9 +24,9 @@ from opkraevning.assistant.rules.registry import RULES
 from opkraevning.domain.facts import ClaimFact
 
 __all__ = [
-    "REFS", "ClaimStep", "LetterPlan", "active_hold", "evaluate", "expiry_date",
-    "interest_due", "last_on_time", "ore", "plan_letters", "released_at_once",
-    "step_for_claim", "trace_json",
+    "REFS", "ClaimStep", "LetterPlan", "active_hold", "compact_trace", "evaluate",
+    "expiry_date", "interest_due", "last_on_time", "ore", "plan_letters", "read_trace",
+    "released_at_once", "step_for_claim", "trace_json",
 ]  # fmt: skip
 
 # ids in the one reference table (opkraevning/templates_da/references.toml)
@@ -65,7 +65,7 @@ def run_chain(chain: Compiled, case: Case) -> tuple[str, str] | None:
         verdict: Verdict | None = rule.check(case)
         if verdict is None:
             continue
-        trace.append((rule.name, verdict))
+        trace.append((rule, verdict))
         if verdict[2] is not None:
             return verdict[2]
         if jump is not None and verdict[0]:
@@ -113,6 +113,21 @@ def step_for_claim(
     assert decision is not None
     case.action, case.reason = decision
     return case
+
+
+def read_trace(stored: Any) -> dict[str, Any]:
+    """A stored per-claim trace (:func:`compact_trace`) named again, as :func:`trace_json`
+    gives it; a trace stored in that named form already (older runs) is returned as is."""
+    if isinstance(stored, dict):
+        return stored
+    checked, fired, values = [], [], {}
+    for name, hit, *used in stored:
+        checked.append(name)
+        if hit:
+            fired.append(name)
+        if used:
+            values[name] = dict(zip(RULES[name].keys, used, strict=True))
+    return {"checked": checked, "fired": fired, "values": values}
 
 
 def released_at_once(kind: str, policy: Policy) -> bool:
@@ -186,7 +201,7 @@ def plan_letters(
                 deadline=deadline,
                 transfer_notice=notice,
                 legal_refs=refs,
-                rules={claim.id: trace_json(step.trace) for claim, step in group},
+                rules={claim.id: compact_trace(step.trace) for claim, step in group},
             )
         )
     return plans

@@ -22,11 +22,12 @@ def check(case: Case) -> Verdict:
     case.fee_allowed = allowed = budget_left and not disputed and lawful
     if allowed:
         return HIT  # the fee letters so far are in fee_budget's values
-    return False, {"fee_letters": used, "disputed": disputed, "lawful": lawful}, None
+    return False, (used, disputed, lawful), None
 
 
 RULE = Rule(
     "fee",
     "Rykkergebyr: højst 250 kr. (gebyrloven) eller 100 kr. (renteloven), inden for gebyrrammen.",
     check,
+    keys=("fee_letters", "disputed", "lawful"),
 )

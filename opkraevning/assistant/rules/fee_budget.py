@@ -17,12 +17,13 @@ def check(case: Case) -> Verdict | None:
         return None  # the breach reminder is due first, whatever came before the agreement
     if case.done or case.reminders >= case.fees.max_fee_letters:
         case.done = True
-        return True, {"reminders": case.reminders, "fee_letters": case.fee_letters}, None
-    return False, {"reminders": case.reminders, "fee_letters": case.fee_letters}, None
+        return True, (case.reminders, case.fee_letters), None
+    return False, (case.reminders, case.fee_letters), None
 
 
 RULE = Rule(
     "fee_budget",
     "Når ordningens antal rykkere er sendt, er rykkerproceduren gennemført.",
     check,
+    keys=("reminders", "fee_letters"),
 )

@@ -50,7 +50,7 @@ def expiry_date(claim: ClaimFact, policy: Policy, calendar: BankCalendar) -> tup
 def check(case: Case) -> Verdict:
     expires, basis = expiry_date(case.claim, case.policy, case.calendar)
     case.expires, case.basis = expires, basis
-    return expires <= case.day, {"expires_on": expires.isoformat(), "basis": basis}, None
+    return expires <= case.day, (expires.isoformat(), basis), None
 
 
 RULE = Rule(
@@ -58,4 +58,5 @@ RULE = Rule(
     "Et krav forældes 3 år efter forfald, 10 år efter skriftlig erkendelse; "
     "afdrag og udlæg afbryder forældelsen.",
     check,
+    keys=("expires_on", "basis"),
 )

@@ -10,7 +10,7 @@ from opkraevning.domain.facts import ClaimFact, HoldFact
 
 AGREEMENT: Verdict = (
     True,
-    {"hold": "agreement"},
+    ("agreement",),
     ("hold", "hold: installment agreement in good standing"),
 )
 
@@ -27,7 +27,7 @@ def check(case: Case) -> Verdict:
     hold = active_hold(claim, day) if claim.holds else None
     if hold is not None:
         until = f" until {hold.until.isoformat()}" if hold.until else ""
-        return True, {"hold": hold.reason}, ("hold", f"hold: {hold.reason}{until}")
+        return True, (hold.reason,), ("hold", f"hold: {hold.reason}{until}")
     agreement = claim.agreement
     if (
         agreement is not None
@@ -45,4 +45,5 @@ RULE = Rule(
     "hold",
     "Indsigelse, henstand, dødsbo, manuel stop eller en overholdt afdragsordning stopper rykkere.",
     check,
+    keys=("hold",),
 )

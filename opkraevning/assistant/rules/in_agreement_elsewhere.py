@@ -9,7 +9,7 @@ from opkraevning.assistant.rules.base import MISS, Case, Rule, Verdict
 
 HOLD: Verdict = (
     True,
-    {"status": "in_agreement"},
+    ("in_agreement",),
     ("hold", "hold: in agreement in the register, no agreement recorded: record it"),
 )
 
@@ -23,4 +23,5 @@ RULE = Rule(
     "in_agreement_elsewhere",
     "Et krav i aftale i registret uden aftale hos os holdes tilbage, til aftalen er registreret.",
     check,
+    keys=("status",),
 )

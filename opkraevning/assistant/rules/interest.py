@@ -18,12 +18,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from opkraevning.assistant.policy.model import ClaimTypePolicy, Policy
+from opkraevning.assistant.policy.model import ClaimTypePolicy, InterestRate, Policy
 from opkraevning.assistant.rules.base import Case, Rule, Verdict
 from opkraevning.domain.facts import ClaimFact
 
 ACTIVE = ("open", "in_agreement")
 Posting = tuple[date, date, Decimal, int]
+Span = tuple[date, date | None, Decimal]
 
 
 def _months_begun(start: date, day: date) -> int:
@@ -53,6 +54,25 @@ def _interest_start(claim: ClaimFact, kind: ClaimTypePolicy, policy: Policy) -> 
     return claim.due_on
 
 
+_SPANS: dict[int, tuple[list[InterestRate], tuple[Span, ...]]] = {}
+
+
+def _spans(rates: list[InterestRate]) -> tuple[Span, ...]:
+    """(from, to or None, annual %) per rate, made once per policy's rate list."""
+    known = _SPANS.get(id(rates))
+    if known is None or known[0] is not rates:
+        spans = tuple(
+            (
+                row.valid_from,
+                rates[i + 1].valid_from if i + 1 < len(rates) else None,
+                row.annual_pct,
+            )
+            for i, row in enumerate(rates)
+        )
+        known = _SPANS[id(rates)] = (rates, spans)
+    return known[1]
+
+
 def interest_due(claim: ClaimFact, day: date, policy: Policy) -> Posting | None:
     """(from, to, annual rate, øre) of the interest to post on ``day``, or None."""
     kind = policy.claim_types[claim.claim_type]
@@ -72,16 +92,19 @@ def interest_due(claim: ClaimFact, day: date, policy: Policy) -> Posting | None:
     if kind.interest == "renteloven":
         rates = policy.interest.renteloven_rates
         start = max(start, rates[0].valid_from)
-        changes = [(row.valid_from, row.annual_pct) for row in rates]
+        spans = _spans(rates)
     else:
-        changes = [(start, policy.interest.sector_annual_pct)]
+        spans = ((start, None, policy.interest.sector_annual_pct),)
     amount = Decimal(0)
     rate = Decimal(0)
-    for index, (valid_from, annual_pct) in enumerate(changes):
-        valid_to = changes[index + 1][0] if index + 1 < len(changes) else day
-        begin, end = max(start, valid_from), min(day, valid_to)
+    remaining = Decimal(claim.remaining_ore)
+    for valid_from, valid_to, annual_pct in spans:
+        if valid_from >= day:
+            break  # this rate and the later ones start after the run date
+        begin = max(start, valid_from)
+        end = day if valid_to is None or valid_to > day else valid_to
         if end > begin:
-            amount += Decimal(claim.remaining_ore) * annual_pct / 100 * (end - begin).days / 365
+            amount += remaining * annual_pct / 100 * (end - begin).days / 365
             rate = annual_pct
     amount_ore = int(amount.to_integral_value(ROUND_HALF_UP))
     return (start, day, rate, amount_ore) if amount_ore > 0 else None
@@ -96,13 +119,7 @@ def check(case: Case) -> Verdict | None:
     if posting is None:
         return False, None, None
     start, end, rate, amount = posting
-    values = {
-        "from": start.isoformat(),
-        "to": end.isoformat(),
-        "rate_pct": str(rate),
-        "amount_ore": amount,
-    }
-    return True, values, None
+    return True, (start.isoformat(), end.isoformat(), str(rate), amount), None
 
 
 RULE = Rule(
@@ -110,4 +127,5 @@ RULE = Rule(
     "Renter efter renteloven § 3 og § 5 (eller sektorloven) på rentebærende krav, "
     "også i en afdragsordning.",
     check,
+    keys=("from", "to", "rate_pct", "amount_ore"),
 )

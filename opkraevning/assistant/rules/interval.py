@@ -17,13 +17,14 @@ def check(case: Case) -> Verdict | None:
     after_deadline = case.day > case.calendar.on_or_after(previous.deadline)
     since = (case.day - previous.released_on).days
     if case.done:
-        return after_deadline, {"days_since_letter": since}, None if after_deadline else DEADLINE
+        return after_deadline, (since,), None if after_deadline else DEADLINE
     fired = since >= case.fees.min_days_between_letters and after_deadline
-    return fired, {"days_since_letter": since}, None if fired else TOO_SOON
+    return fired, (since,), None if fired else TOO_SOON
 
 
 RULE = Rule(
     "interval",
     "En ny rykker sendes tidligst, når den forriges frist er udløbet, og mindst 10 dage efter den.",
     check,
+    keys=("days_since_letter",),
 )

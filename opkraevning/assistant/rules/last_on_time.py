@@ -21,12 +21,13 @@ def check(case: Case) -> Verdict:
     deadline = last_on_time(case.claim.due_on, case.policy, case.calendar)
     iso = deadline.isoformat()
     if case.day > deadline:
-        return True, {"last_on_time": iso}, None
-    return False, {"last_on_time": iso}, ("nothing", f"not due: last on-time payment date is {iso}")
+        return True, (iso,), None
+    return False, (iso,), ("nothing", f"not due: last on-time payment date is {iso}")
 
 
 RULE = Rule(
     "last_on_time",
     "Der rykkes først, når sidste rettidige betalingsdag (flyttet til næste bankdag) er passeret.",
     check,
+    keys=("last_on_time",),
 )

@@ -14,7 +14,7 @@ def check(case: Case) -> Verdict | None:
     if left <= 0:
         return None
     if left <= case.policy.foraeldelse.near_expiry_days:
-        return True, {"days_left": left}, NEAR
+        return True, (left,), NEAR
     return MISS
 
 
@@ -22,4 +22,5 @@ RULE = Rule(
     "near_expiry",
     "Krav tæt på forældelse vises for en sagsbehandler, så forældelsen kan afbrydes.",
     check,
+    keys=("days_left",),
 )

@@ -10,12 +10,12 @@ from opkraevning.assistant.rules.base import Case, Rule, Verdict
 
 UDLAEG: Verdict = (
     True,
-    {"udpantningsret": True},
+    (True,),
     ("own_collection", "fortrinsberettiget: the municipality collects"),
 )
 COURT: Verdict = (
     True,
-    {"udpantningsret": False},
+    (False,),
     (
         "own_collection",
         "fortrinsberettiget without udpantningsret: the municipality collects after a judgment",
@@ -35,4 +35,5 @@ RULE = Rule(
     "own_collection",
     "Fortrinsberettigede krav sendes ikke til Gældsstyrelsen; kommunen inddriver dem selv.",
     check,
+    keys=("udpantningsret",),
 )

@@ -8,7 +8,7 @@ from opkraevning.assistant.rules.base import Case, Rule, Verdict
 
 def check(case: Case) -> Verdict:
     case.number = number = len(case.letters) + 1
-    return True, {"number": number}, ("remind", f"reminder no. {number}")
+    return True, (number,), ("remind", f"reminder no. {number}")
 
 
-RULE = Rule("reminder", "Ellers får kravet sin næste rykker.", check)
+RULE = Rule("reminder", "Ellers får kravet sin næste rykker.", check, keys=("number",))

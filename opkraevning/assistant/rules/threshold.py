@@ -11,8 +11,13 @@ UNDER = ("nothing", "under the reminder threshold")
 def check(case: Case) -> Verdict:
     remaining = case.remaining_ore
     if remaining >= ore(case.policy.thresholds.min_reminder_kr):
-        return True, {"remaining_ore": remaining}, None
-    return False, {"remaining_ore": remaining}, UNDER
+        return True, (remaining,), None
+    return False, (remaining,), UNDER
 
 
-RULE = Rule("threshold", "Der rykkes ikke for restancer under 25 kr. (kommunens strategi).", check)
+RULE = Rule(
+    "threshold",
+    "Der rykkes ikke for restancer under 25 kr. (kommunens strategi).",
+    check,
+    keys=("remaining_ore",),
+)

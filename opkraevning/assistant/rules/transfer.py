@@ -18,7 +18,7 @@ def check(case: Case) -> Verdict | None:
         return None
     enough = case.total_ore >= ore(case.policy.thresholds.transfer_min_kr)
     notice, identity = case.notice_given, case.claim.has_identity
-    values = {"total_ore": case.total_ore, "notice_given": notice, "has_identity": identity}
+    values = (case.total_ore, notice, identity)
     if notice and enough and identity:
         return True, values, READY
     if not enough:
@@ -30,4 +30,5 @@ RULE = Rule(
     "transfer",
     "Efter rykkerproceduren og varslet sendes krav på mindst 100 kr. til Gældsstyrelsen.",
     check,
+    keys=("total_ore", "notice_given", "has_identity"),
 )

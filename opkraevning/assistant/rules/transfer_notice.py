@@ -16,7 +16,7 @@ def check(case: Case) -> Verdict:
         return MISS
     last = case.breach or case.reminders + 1 >= case.fees.max_fee_letters
     case.notice = last
-    return last, {"reminder": case.reminders + 1, "breach": case.breach}, None
+    return last, (case.reminders + 1, case.breach), None
 
 
 RULE = Rule(
@@ -24,4 +24,5 @@ RULE = Rule(
     "Sidste rykker før overdragelse varsler skriftligt, at kravet sendes til Gældsstyrelsen "
     "(gældsinddrivelsesloven § 2, stk. 4).",
     check,
+    keys=("reminder", "breach"),
 )

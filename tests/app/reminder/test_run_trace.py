@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from opkraevning.app.reminder.run import remind
+from opkraevning.assistant.rules.engine import read_trace
 from opkraevning.store.db import session_scope
 from opkraevning.store.models import Claim, ReminderLetter, ReminderLetterClaim
 from tests.conftest import Database
@@ -36,7 +37,7 @@ def _stored_traces(database: Database) -> dict[str, tuple[ReminderLetter, dict[s
                 ReminderLetterClaim, col(ReminderLetterClaim.letter_id) == col(ReminderLetter.id)
             )
         ).all()
-        return {claim_id: (letter, letter.trace[claim_id]) for letter, claim_id in rows}
+        return {claim_id: (letter, read_trace(letter.trace[claim_id])) for letter, claim_id in rows}
 
 
 def test_the_stored_trace_says_what_the_run_did(dev_database: Database) -> None:
@@ -86,3 +87,20 @@ def test_the_stored_trace_says_what_the_run_did(dev_database: Database) -> None:
 
     letter, trace = traces[ids[3]]
     assert "transfer_notice" in trace["checked"] and "transfer_notice" not in trace["fired"]
+
+
+def test_a_stored_trace_is_compact_and_reads_back_named(dev_database: Database) -> None:
+    """Per claim, one ``[name, fired, *values]`` entry per rule checked; named again
+    by read_trace with the keys each rule declares."""
+    remind(dev_database.engine, DAY)
+    with Session(dev_database.engine) as session:
+        letter = session.scalars(select(ReminderLetter).order_by(col(ReminderLetter.id))).first()
+        assert letter is not None and letter.trace is not None
+        stored = next(iter(letter.trace.values()))
+    assert stored[0] == ["active", 1]
+    named = read_trace(stored)
+    assert named["checked"] == [entry[0] for entry in stored]
+    assert named["fired"] == [entry[0] for entry in stored if entry[1]]
+    [last_on_time] = [entry for entry in stored if entry[0] == "last_on_time"]
+    assert named["values"]["last_on_time"] == {"last_on_time": last_on_time[2]}
+    assert read_trace(named) == named  # a trace stored named (older runs) reads as it is
