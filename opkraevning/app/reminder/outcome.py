@@ -26,7 +26,7 @@ def kr(ore: int) -> str:
 
 
 Rules = dict[str, Any]  # a trace named: {"checked": [...], "fired": [...], "values": {...}}
-Stored = list[list[Any]]  # a trace as a letter stores it (rules.base.compact_trace)
+Stored = list[list[Any]] | Rules  # as a letter stores it (rules.base.compact_trace), or named
 COMPACT = (",", ":")  # stored JSON without the spaces
 
 
