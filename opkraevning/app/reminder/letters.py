@@ -20,6 +20,7 @@ from opkraevning.app.reminder.outcome import LetterEntry
 from opkraevning.assistant.drafting.letter_context import claim_row, postal_channel
 from opkraevning.assistant.drafting.run_letters import MissedInstallment, render_reminder
 from opkraevning.assistant.policy.model import Policy, policy_for
+from opkraevning.assistant.rules.engine import read_trace
 from opkraevning.domain.outbound import LetterTrace
 from opkraevning.store.audit import record
 from opkraevning.store.db import session_scope
@@ -125,7 +126,13 @@ def _draft_batch(session: Session, letter_ids: list[int], day: date, policy: Pol
             ),
             channel=postal_channel(debtor),
             policy_version=letter.policy_version,
-            trace=LetterTrace(reminder_letter_id=letter.id, rules=letter.trace).to_json(),
+            trace=LetterTrace(
+                reminder_letter_id=letter.id,
+                # the run stores its traces compactly; the letter's trace names them
+                rules={cid: read_trace(t) for cid, t in letter.trace.items()}
+                if letter.trace is not None
+                else None,
+            ).to_json(),
             approved_by="policy" if letter.released_on else None,
         )
         session.add(outbound)
