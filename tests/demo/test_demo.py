@@ -115,13 +115,16 @@ def test_demo_runs_the_service_and_a_mail_sent_by_smtp_is_stored_and_read(
         login_page = _wait_for_http(f"http://127.0.0.1:{web_port}/skyldnere", process)
         assert "Log ind" in login_page  # every page needs a session
         base = f"http://127.0.0.1:{web_port}"
+        # generous time-outs: the demo's start-up reminder run may hold SQLite for a while
         login = httpx.post(
-            f"{base}/api/log-ind", json={"username": DEMO_USER, "password": DEMO_PASSWORD}
+            f"{base}/api/log-ind",
+            json={"username": DEMO_USER, "password": DEMO_PASSWORD},
+            timeout=60,
         )
         assert login.status_code == 200, login.text
         # the cookie is Secure; a browser sends it to 127.0.0.1, httpx only over https
         cookie = {"Cookie": f"opk_session={login.cookies['opk_session']}"}
-        debtors = httpx.get(f"{base}/skyldnere", headers=cookie).text
+        debtors = httpx.get(f"{base}/skyldnere", headers=cookie, timeout=60).text
         assert "403 skyldnere" in debtors
         mail = EmailMessage()
         mail["From"] = "Borger <borger@example.dk>"
@@ -132,7 +135,7 @@ def test_demo_runs_the_service_and_a_mail_sent_by_smtp_is_stored_and_read(
         with smtplib.SMTP("127.0.0.1", smtp_port, timeout=10) as client:
             client.send_message(mail)
         engine = make_engine(f"sqlite:///{database}")
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         state = None
         waiting = (None, "received", "parsed", "classified")  # one transaction per stage
         while time.monotonic() < deadline and state in waiting:
@@ -150,7 +153,7 @@ def test_demo_runs_the_service_and_a_mail_sent_by_smtp_is_stored_and_read(
         # asks for the invoice number ready
         assert state == "needs_review"
         assert body == "Kan jeg betale 300 kr. om måneden?"
-        inbox = httpx.get(f"{base}/api/indbakke", headers=cookie).json()
+        inbox = httpx.get(f"{base}/api/indbakke", headers=cookie, timeout=60).json()
         assert any(m["subject"] == "Afdrag" and m["draft_id"] for m in inbox["messages"])
     finally:
         process.send_signal(signal.SIGINT)
