@@ -150,7 +150,7 @@ def main() -> None:
     for index in range(args.letters):
         letter = letters[index % len(letters)]
         debtor = debtors[letter.debtor_id]
-        rendered = render_reminder(letter, debtor, rows, policy)
+        rendered = render_reminder(letter, debtor, rows, policy, today=DAY)
         memo = build_memo(
             OutgoingMemo(
                 sender_cvr="29189919",

@@ -478,7 +478,7 @@ def activate_agreement(
         ScheduledInstallment(item.number, item.due_on, item.amount_ore, 0) for item in installments
     ]
     policy = policy_for(clock.today(), policy_path)
-    rendered = render_agreement(debtor, rows, schedule, policy)
+    rendered = render_agreement(debtor, rows, schedule, policy, today=clock.today())
     letter = outbound_letter(
         rendered,
         debtor_id=agreement.debtor_id,

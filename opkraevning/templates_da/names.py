@@ -61,6 +61,7 @@ NAMES: dict[str, dict[str, str]] = {
         "deferral": "henstand",
         "estate": "dødsbo",
         "manual": "manuel pause",
+        "hardship": "sociale hensyn",  # a caseworker task's reason, beside the holds'
     },
     "DebtorKind": {"person": "person", "company": "virksomhed"},
     "Status": {"OK": "OK", "ADVARSEL": "ADVARSEL", "FEJL": "FEJL"},  # `doctor`: already Danish
@@ -231,5 +232,14 @@ HOLD_REASONS = NAMES["HoldReason"]
 AGREEMENT_STATUSES = NAMES["AgreementStatus"]
 STATE_NAMES = {**NAMES["RunState"], **NAMES["MessageState"], **NAMES["LetterState"]}
 
+# sociale hensyn: a hardship the reading found, as a letter repeats it to the writer
+HARDSHIP_PHRASES = {
+    "illness": "du er syg",
+    "unemployment": "du er blevet ledig",
+    "divorce": "du er blevet skilt",
+    "death_in_family": "du har mistet en af dine nærmeste",
+    "benefits": "du lever af offentlige ydelser",
+    "other": "du er i en svær situation",
+}
 # the pipeline's stages, as in "fejl i …" and "sendes tilbage til …"
 STAGE_NAMES = {"parse": "indlæsningen", "read": "læsningen", "draft": "udkastet"}

@@ -27,7 +27,7 @@ from opkraevning.store.types import utcnow
 def _inquiry(message: InboundMessage) -> Inquiry:
     parsed = stored_parsed(message)
     channel = "digital_post" if parsed.kind == "memo" else "email"
-    return Inquiry(channel, parsed.sender_address, parsed.sender_name)
+    return Inquiry(channel, parsed.sender_address, parsed.sender_name, str(message.id))
 
 
 def _final_state(reading: Reading, draft: Draft | None) -> MessageState:

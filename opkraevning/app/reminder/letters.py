@@ -115,7 +115,7 @@ def _draft_batch(session: Session, letter_ids: list[int], day: date, policy: Pol
             legal_refs=None,
         )
         missed = _missed(session, claim_ids, day) if letter.kind == "breach_reminder" else None
-        rendered = render_reminder(data, debtor, rows, policy, missed)
+        rendered = render_reminder(data, debtor, rows, policy, missed, today=day)
         outbound = outbound_letter(
             rendered,
             debtor_id=letter.debtor_id,

@@ -61,11 +61,24 @@ def office(policy: Policy) -> dict[str, Any]:
     return policy.letters.model_dump()
 
 
-def recipient(debtor: DebtorFacts | None, name: str | None = None) -> dict[str, Any]:
-    """Whom the letter greets: the registered debtor, else the name the writer gave."""
+def recipient(
+    debtor: DebtorFacts | None, name: str | None = None, *, estate: bool = False
+) -> dict[str, Any]:
+    """Whom the letter greets: the registered debtor, else the name the writer gave. A
+    letter to an estate is addressed to the estate ("Til dødsboet efter …"), never to the
+    deceased by name."""
     if debtor is not None:
-        return {"name": debtor.name, "kind": debtor.kind}
-    return {"name": (name or "").strip(), "kind": "person"}
+        return {"name": debtor.name, "kind": debtor.kind, "estate": estate}
+    return {"name": (name or "").strip(), "kind": "person", "estate": False}
+
+
+def journal_number(policy: Policy, debtor_id: str | None, case_ref: str | None = None) -> str:
+    """Our case number on the letter: ``OPK-D1100022`` for a debtor's case, ``OPK-H17``
+    for message 17 before anyone is identified (the prefix is policy)."""
+    prefix = policy.letters.journal_prefix
+    if debtor_id:
+        return f"{prefix}-{debtor_id}"
+    return f"{prefix}-H{case_ref}" if case_ref else f"{prefix}-ny"
 
 
 def postal_channel(debtor: DebtorFacts) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import ConfigDict, Field
@@ -32,6 +32,7 @@ from opkraevning.assistant.drafting.letter_context import (
     ClaimRow,
     claim_row,
     collected_by,
+    journal_number,
     office,
     open_claim,
     postal_channel,
@@ -60,6 +61,7 @@ from opkraevning.domain.outbound import (
     StoredProposal,
 )
 from opkraevning.domain.register import ClaimFacts, DebtorFacts
+from opkraevning.templates_da.names import HARDSHIP_PHRASES
 
 NO_REPLY_INTENTS = ("auto_reply", "bounce", "other")
 ESTATE = re.compile(r"doedsbo|afdoede|er doed|afgaaet ved doeden|skifteretsattest|gik bort")
@@ -126,6 +128,7 @@ class Inquiry:
     channel: str  # email or digital_post
     sender_address: str | None
     sender_name: str | None
+    case_ref: str | None = None  # the message's number: the journalnummer before a match
 
 
 def _rows(claims: list[ClaimFacts]) -> list[ClaimRow]:
@@ -233,7 +236,11 @@ def _verified_letter(
     relevant = _relevant(reading, everything)
     rows = {row.id: row for row in relevant}
     transferred = _transferred(relevant)
-    base: dict[str, Any] = {"transferred": transferred, "today": today}
+    base: dict[str, Any] = {
+        "transferred": transferred,
+        "today": today,
+        "hardship": hardship_phrases(reading),
+    }
     intent = reading.intent
     owed = _owed(relevant)
     if intent in ("installment_request", "deferral_request") and transferred and not owed:
@@ -329,7 +336,7 @@ def _verified_letter(
         estate = bool(ESTATE.search(fold(reading.text)))
         actions = [ContactAction(text_in_message=True)]
         if estate:
-            actions = [_hold("estate", _owed(relevant)), CaseworkerAction(reason="estate")]
+            actions = [_hold("estate", _owed(relevant)), _estate_task(today)]
         return (
             ("estate" if estate else "contact"),
             "svar_kontakt",
@@ -338,6 +345,54 @@ def _verified_letter(
             None,
         )
     raise ValueError(f"no reply for intent {intent!r}")
+
+
+PROKLAMA = timedelta(weeks=8)  # dødsboskifteloven § 81, stk. 3, nr. 2
+
+
+def _estate_task(today: date) -> CaseworkerAction:
+    """Register the claim in the estate before the proklama's 8 weeks run out (a claim not
+    registered in time is not covered, § 83, stk. 1); the proklama may not be out yet, so
+    the latest day assumes it is published today."""
+    return CaseworkerAction(
+        reason="estate",
+        task=(
+            "Anmeld kommunens krav i dødsboet inden for proklamaets frist på 8 uger "
+            "(dødsboskifteloven § 81, stk. 3, nr. 2). Find proklamaet i Statstidende."
+        ),
+        due_on=today + PROKLAMA,
+    )
+
+
+def _social_considerations(draft: Draft, reading: Reading) -> None:
+    """Sociale hensyn (strategy): a hardship the writer names goes to a caseworker, who
+    weighs it (a lower rate, a pause); the letter already says we read it. The signals come
+    from the reading (``hardship``, with the phrase that shows each as evidence)."""
+    signals: list[str] = list(getattr(reading, "hardship", []))
+    if not signals:
+        return
+    evidence: dict[str, str] = dict(getattr(reading, "hardship_evidence", {}))
+    said = "; ".join(f"»{evidence[kind]}«" for kind in signals if kind in evidence)
+    draft.actions.append(
+        CaseworkerAction(
+            reason="hardship",
+            task=(
+                f"Borgeren skriver, at {' og at '.join(hardship_phrases(reading))}"
+                f"{f' ({said})' if said else ''}. Vurder sociale hensyn: en lavere rate "
+                "eller en pause, før svaret sendes."
+            ),
+        )
+    )
+    draft.reasons.append(
+        "Sociale hensyn: borgeren nævner sin situation; en sagsbehandler vurderer."
+    )
+    if isinstance(draft.proposal, InstallmentProposal):
+        draft.proposal.needs_caseworker = True
+
+
+def hardship_phrases(reading: Reading) -> list[str]:
+    """What the writer said about their situation, as the letter repeats it ("du er syg")."""
+    return [HARDSHIP_PHRASES.get(kind, kind) for kind in getattr(reading, "hardship", [])]
 
 
 def _first_future(reading: Reading, today: date) -> date | None:
@@ -356,6 +411,7 @@ def _bounce_letter(debtor: DebtorFacts | None, policy: Policy, today: date) -> D
         {
             "office": office(policy),
             "today": today,
+            "journal": journal_number(policy, debtor.id),
             "recipient": recipient(debtor),
             "address": debtor.email,
         },
@@ -390,7 +446,10 @@ def draft_reply(
     if reading.auto_reply or reading.intent in NO_REPLY_INTENTS:
         return None
     calendar = calendar or BankCalendar(policy.calendar.extra_closing_days)
-    common = {"office": office(policy), "today": today}
+    # the journalnummer names the debtor only in a reply to the verified debtor: anyone
+    # else learns nothing, not even that a case exists (RULES.md §8)
+    anonymous = journal_number(policy, None, inquiry.case_ref)
+    common = {"office": office(policy), "today": today, "journal": anonymous}
     via_post = inquiry.channel == "digital_post"
     back_channel = "digital_post" if via_post else "email"
     back_to = None if via_post else inquiry.sender_address
@@ -423,7 +482,9 @@ def draft_reply(
     situation, template, context, actions, proposal = _verified_letter(
         reading, claims, policy, today, calendar
     )
-    letter = render(template, {**common, **context, "recipient": recipient(debtor)})
+    mine = {**common, "journal": journal_number(policy, debtor.id)}
+    estate = situation == "estate"
+    letter = render(template, {**mine, **context, "recipient": recipient(debtor, estate=estate)})
     details = situation not in ("contact", "estate")
     draft = Draft(
         situation,
@@ -434,6 +495,7 @@ def draft_reply(
         actions=actions,
         policy_version=policy.version,
     )
+    _social_considerations(draft, reading)
     if not details or via_post:
         return draft
     if policy.letters.secure_email_to_verified:
@@ -445,7 +507,8 @@ def draft_reply(
     draft.channel, draft.recipient = postal_channel(debtor), None
     if draft.channel == "digital_post":
         if inquiry.sender_address:
-            draft.notice = render("email_henvisning", {**common, "recipient": recipient(debtor)})
+            notice = {**mine, "recipient": recipient(debtor, estate=estate)}
+            draft.notice = render("email_henvisning", notice)
             draft.notice_recipient = inquiry.sender_address
     else:
         draft.reasons.append("Intet CPR/CVR til Digital Post: brevet skal sendes med posten.")

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from opkraevning.assistant.drafting.letter_context import (
     ClaimRow,
     collected_by,
+    journal_number,
     office,
     recipient,
 )
@@ -50,14 +51,18 @@ def reminder_context(
     claims: dict[str, ClaimRow],
     policy: Policy,
     missed: MissedInstallment | None = None,
+    *,
+    today: date,
 ) -> tuple[str, dict[str, Any]]:
-    """(template, context) for one letter the run decided."""
+    """(template, context) for one letter the run decided, dated ``today``."""
     rows = [claims[claim_id] for claim_id in letter.claim_ids]
     fee_ore = letter.fee_ore
     regime = policy.claim_types[rows[0].claim_type].regime
     remaining = sum(row.remaining_ore for row in rows)
     base = {
         "office": office(policy),
+        "today": today,
+        "journal": journal_number(policy, debtor.id),
         "recipient": recipient(debtor),
         "claims": rows,
         "fee_ore": fee_ore,
@@ -90,8 +95,10 @@ def render_reminder(
     claims: dict[str, ClaimRow],
     policy: Policy,
     missed: MissedInstallment | None = None,
+    *,
+    today: date,
 ) -> RenderedLetter:
-    template, context = reminder_context(letter, debtor, claims, policy, missed)
+    template, context = reminder_context(letter, debtor, claims, policy, missed, today=today)
     return render(template, context)
 
 
@@ -102,6 +109,8 @@ def render_transfer_notice(
         "meddelelse_overdragelse",
         {
             "office": office(policy),
+            "today": sent_on,
+            "journal": journal_number(policy, debtor.id),
             "recipient": recipient(debtor),
             "claims": rows,
             "total_ore": sum(row.remaining_ore for row in rows),
@@ -115,11 +124,15 @@ def render_agreement(
     rows: list[ClaimRow],
     schedule: list[ScheduledInstallment],
     policy: Policy,
+    *,
+    today: date,
 ) -> RenderedLetter:
     return render(
         "aftale_bekraeftelse",
         {
             "office": office(policy),
+            "today": today,
+            "journal": journal_number(policy, debtor.id),
             "recipient": recipient(debtor),
             "claims": rows,
             "schedule": schedule,

@@ -149,6 +149,20 @@ class Letters(_Strict):
     secure_email_to_verified: bool = False
     gaeldsstyrelsen_phone: str = "70 15 73 04"
     gaeldsstyrelsen_web: str = "gaeldst.dk"
+    # our case number on every letter: the prefix, then the debtor's number (or, before
+    # anyone is identified, the message's: H + its id)
+    journal_prefix: str = Field(default="OPK", pattern=r"^[A-ZÆØÅ0-9.\-]{1,12}$")
+    # prevention (strategy): automatic payment and the public payment overview
+    betalingsservice_text: str = ""
+    betalingsoverblik_text: str = ""
+    answer_days: int = Field(default=10, ge=1, le=60)  # bank days promised in a kvittering
+
+
+class Udlaeg(_Strict):
+    """Udlæg for fortrinsberettigede krav (the municipality collects them itself)."""
+
+    # gebyrloven § 2 a: a fee per notice of udlæg, at most 450 kr. (stk. 2); 0 = none
+    notice_fee_kr: Decimal = Field(default=Decimal(0), ge=0, le=450)
 
 
 class Calendar(_Strict):
@@ -188,6 +202,7 @@ class Policy(_Strict):
     installments: Installments
     deferral: Deferral
     letters: Letters
+    udlaeg: Udlaeg = Field(default_factory=Udlaeg)
     calendar: Calendar
     foraeldelse: Forældelse
 

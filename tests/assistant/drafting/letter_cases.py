@@ -9,10 +9,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 from opkraevning.app.reminder.outcome import LetterEntry
-from opkraevning.assistant.drafting.letter_context import claim_row, open_claim
+from opkraevning.assistant.drafting.letter_context import ClaimRow, claim_row, open_claim
 from opkraevning.assistant.drafting.letters import RenderedLetter
+from opkraevning.assistant.drafting.notices import (
+    render_agreement_change,
+    render_agreement_end,
+    render_receipt,
+    render_udlaeg_notice,
+    render_write_off,
+)
 from opkraevning.assistant.drafting.reply_drafts import Draft, Inquiry, draft_reply
 from opkraevning.assistant.drafting.run_letters import (
     MissedInstallment,
@@ -21,8 +29,11 @@ from opkraevning.assistant.drafting.run_letters import (
     render_transfer_notice,
 )
 from opkraevning.assistant.policy.bank_days import BankCalendar
-from opkraevning.assistant.policy.model import policy_for
-from opkraevning.assistant.proposals.installments import propose_installments
+from opkraevning.assistant.policy.model import Udlaeg, policy_for
+from opkraevning.assistant.proposals.installments import (
+    ScheduledInstallment,
+    propose_installments,
+)
 from opkraevning.assistant.read.reading import Reading
 from opkraevning.domain.register import ClaimFacts, DebtorFacts
 
@@ -89,8 +100,8 @@ def reading(intent: str, **fields: object) -> Reading:
     return Reading.model_validate(values)
 
 
-EMAIL = Inquiry("email", "kfrederiksen@gmail.com", "Karla Frederiksen")
-POST = Inquiry("digital_post", None, "Karla Frederiksen")
+EMAIL = Inquiry("email", "kfrederiksen@gmail.com", "Karla Frederiksen", "17")
+POST = Inquiry("digital_post", None, "Karla Frederiksen", "18")
 
 
 def _reply(
@@ -147,6 +158,9 @@ def reply_cases() -> dict[str, Draft]:
         "indsigelse": _reply(reading("dispute", claim_ids=[ROTTE.id]), [ROTTE, HUSLEJE]),
         "saldo": _reply(reading("balance_request"), [*owed, OVERDRAGET, BETALT]),
         "kontakt": _reply(reading("contact_update", text="Jeg er flyttet til Østergade 3."), owed),
+        "kontakt_firma": _reply(
+            reading("contact_update", text="Vi er flyttet til Havnevej 9."), [HUSLEJE], FIRMA
+        ),
         "doedsbo": _reply(
             reading("contact_update", text="Min mor er død, og jeg står for dødsboet."), owed
         ),
@@ -171,15 +185,47 @@ def run_cases() -> dict[str, RenderedLetter]:
         [open_claim(rows[LOEN.id])], POLICY, TODAY, CALENDAR, offer_monthly_ore=50_000
     )
     return {
-        "rykker_1": render_reminder(first, KARLA, rows, POLICY),
-        "rykker_2_renteloven": render_reminder(second, KARLA, rows, POLICY),
-        "rykker_3_uden_gebyr": render_reminder(no_fee, KARLA, rows, POLICY),
-        "rykker_fortrinsberettiget": render_reminder(own, FIRMA, rows, POLICY),
+        "rykker_1": render_reminder(first, KARLA, rows, POLICY, today=TODAY),
+        "rykker_2_renteloven": render_reminder(second, KARLA, rows, POLICY, today=TODAY),
+        "rykker_3_uden_gebyr": render_reminder(no_fee, KARLA, rows, POLICY, today=TODAY),
+        "rykker_fortrinsberettiget": render_reminder(own, FIRMA, rows, POLICY, today=TODAY),
+        "rykker_firma": render_reminder(first, FIRMA, rows, POLICY, today=TODAY),
         "rykker_misligholdt": render_reminder(
-            breach, KARLA, rows, POLICY, MissedInstallment(date(2026, 11, 11), 50_000)
+            breach, KARLA, rows, POLICY, MissedInstallment(date(2026, 11, 11), 50_000), today=TODAY
         ),
         "overdragelse": render_transfer_notice(KARLA, [rows[HUSLEJE.id]], TODAY, POLICY),
-        "aftale": render_agreement(KARLA, [rows[LOEN.id]], proposal.schedule, POLICY),
+        "aftale": render_agreement(KARLA, [rows[LOEN.id]], proposal.schedule, POLICY, today=TODAY),
+        **notice_cases(rows, proposal.schedule),
+    }
+
+
+def notice_cases(
+    rows: dict[str, ClaimRow], schedule: list[ScheduledInstallment]
+) -> dict[str, RenderedLetter]:
+    """The letters an office sends besides replies and reminders (issue 13)."""
+    with_fee = POLICY.model_copy(update={"udlaeg": Udlaeg(notice_fee_kr=Decimal("450.00"))})
+    return {
+        "kvittering": render_receipt(
+            POLICY, TODAY, TODAY, sender_name="Karla Frederiksen", case_ref="17", via_post=False
+        ),
+        "afskrivning_foraeldet": render_write_off(
+            KARLA, [rows[DAGINST.id]], "foraeldet", POLICY, today=TODAY
+        ),
+        "aftale_ophoert_betalt": render_agreement_end(
+            KARLA, [rows[LOEN.id]], "paid", POLICY, today=TODAY
+        ),
+        "aftale_ophoert_misligholdt": render_agreement_end(
+            KARLA, [rows[LOEN.id]], "breach", POLICY, today=TODAY
+        ),
+        "aftale_aendret": render_agreement_change(
+            KARLA, [rows[LOEN.id]], schedule, POLICY, today=TODAY
+        ),
+        "tilsigelse_udlaeg": render_udlaeg_notice(
+            KARLA, [rows[ROTTE.id]], "tilsigelse", date(2026, 12, 14), with_fee, today=TODAY
+        ),
+        "underretning_udlaeg": render_udlaeg_notice(
+            KARLA, [rows[ROTTE.id]], "udlaeg", date(2026, 11, 20), POLICY, today=TODAY
+        ),
     }
 
 

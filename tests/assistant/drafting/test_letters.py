@@ -32,6 +32,9 @@ LETTERS = all_letters()
 # citizen's favour (no reminders while an estate is settled) needs no reasons: no rule cited
 ACKNOWLEDGEMENTS = {
     "svar_kontakt",
+    "svar_kontakt_firma",
+    "kvittering",  # says we have the message and when to expect an answer
+    "aftale_ophoert_betalt",  # everything is paid: nothing decided against the citizen
     "svar_mail_retur",  # tells the citizen their address bounced; decides nothing
     "svar_doedsbo",
     "svar_betaling_modtaget",
@@ -98,9 +101,10 @@ def test_names_are_escaped_in_html_and_kept_in_text() -> None:
         "svar_kontakt",
         {
             "office": POLICY.letters.model_dump(),
-            "recipient": {"name": tricky, "kind": "person"},
+            "recipient": {"name": tricky, "kind": "person", "estate": False},
             "estate": False,
             "today": TODAY,
+            "journal": "OPK-H1",
         },
     )
     assert "<script>" not in letter.html
@@ -136,7 +140,7 @@ def test_golden_letter(name: str, request: pytest.FixtureRequest) -> None:
 
 def _body(text: str) -> str:
     """The part written for the situation: after the greeting, before the sign-off."""
-    return text.split("\n\n", 1)[1].split("Venlig hilsen")[0]
+    return text.split("\n\n", 2)[2].split("Venlig hilsen")[0]  # after date, journal, greeting
 
 
 def test_lix_of_every_letter(report_score: Callable[[str], None]) -> None:

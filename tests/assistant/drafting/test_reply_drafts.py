@@ -6,14 +6,17 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from click.testing import CliRunner
+from pydantic import Field
 
 from opkraevning.assistant.drafting.reply_drafts import draft_reply
 from opkraevning.assistant.policy.model import DEFAULT_POLICY, policy_for
 from opkraevning.cli import main
 from opkraevning.domain.cpr import contains_cpr
+from opkraevning.domain.inbound import Reading
 from opkraevning.domain.outbound import (
     AgreementAction,
     CaseworkerAction,
@@ -187,3 +190,76 @@ def test_ingest_json_fills_draft_for_every_message_that_should_get_one(
         f"{sum(situations.values())} of {len(rows)} messages; "
         + ", ".join(f"{name} {n}" for name, n in sorted(situations.items()))
     )
+
+
+def test_a_counter_proposal_gives_concrete_reasons_and_weighs_the_situation() -> None:
+    text = CASES["afdrag_modforslag_indkomst"].letter.text
+    assert "Det er kommunens regel" not in text
+    # § 22 for the duty to give reasons, never as the source of the municipality's limits
+    assert "Derfor skal vi begrunde vores svar (forvaltningsloven § 22)" in text
+    assert "inden for 18 måneder (forvaltningsloven § 22)" not in text
+    assert "forvaltningsloven § 24" in text
+    assert "En rate skal mindst være" in text and "højst vare 18 måneder" in text
+    assert "Du har tilbudt 300,00 kr. om måneden" in text  # the facts of this case
+    # the tabeltræk figure is no longer a confusing invitation to pay more
+    assert "kunne Gældsstyrelsen efter sin tabel kræve 5.700,00 kr. om måneden" in text
+    assert "Vi foreslår et lavere beløb" in text
+    assert "Vi har også set på din situation" in text
+
+
+def test_a_refusal_names_the_rule_the_facts_and_an_individual_assessment() -> None:
+    for name in ("afdrag_afslag_smaat", "afdrag_afslag_aftale", "henstand_modforslag"):
+        text = CASES[name].letter.text
+        assert "Det er kommunens regel" not in text, name
+        assert "forvaltningsloven § 22" in text and "forvaltningsloven § 24" in text, name
+        assert "Vi har også set på din situation" in text, name
+    small = CASES["afdrag_afslag_smaat"].letter.text
+    assert "Du skylder 80,00 kr." in small and "ikke mere end én rate" in small
+    deferral = CASES["henstand_modforslag"].letter.text
+    assert "højst 30 dage" in deferral
+    assert "giver grund til en længere henstand" in deferral
+
+
+def test_a_death_notice_gets_condolences_a_hold_and_a_task_for_the_estate() -> None:
+    draft = CASES["doedsbo"]
+    text = draft.letter.text
+    assert "Til dødsboet efter Karla Frederiksen" in text and "Kære Karla" not in text
+    assert "Vi er kede af at høre om dødsfaldet" in text
+    assert "ikke flere rykkere" in text and "dødsboskifteloven § 81, stk. 3, nr. 2" in text
+    hold, task = draft.actions
+    assert isinstance(hold, HoldAction) and hold.reason == "estate" and hold.claim_ids
+    assert isinstance(task, CaseworkerAction) and task.reason == "estate"
+    assert task.task is not None and "Anmeld kommunens krav i dødsboet" in task.task
+    assert task.due_on == date(2027, 1, 22)  # 8 weeks from 27 November 2026
+
+
+class _ReadingWithHardship(Reading):
+    """The reading as issue 14 extends it (hardship signals with their evidence)."""
+
+    hardship: list[str] = Field(default_factory=list)
+    hardship_evidence: dict[str, str] = Field(default_factory=dict)
+
+
+def test_hardship_is_read_flagged_and_weighed() -> None:
+    base = reading("installment_request", offer_monthly_ore=20_000).model_dump()
+    sick = _ReadingWithHardship.model_validate(
+        {
+            **base,
+            "hardship": ["illness"],
+            "hardship_evidence": {"illness": "efter en længere sygdomsperiode"},
+        }
+    )
+    draft = draft_reply(sick, EMAIL, KARLA, [HUSLEJE, LOEN], POLICY, TODAY, CALENDAR)
+    assert draft is not None
+    text = draft.letter.text
+    assert "Du skriver, at du er syg. Det har vi taget med i vurderingen." in text
+    [task] = [a for a in draft.actions if isinstance(a, CaseworkerAction)]
+    assert task.reason == "hardship" and task.task is not None
+    assert "»efter en længere sygdomsperiode«" in task.task and "pause" in task.task
+    assert isinstance(draft.proposal, InstallmentProposal) and draft.proposal.needs_caseworker
+    plain = draft_reply(
+        reading("installment_request", offer_monthly_ore=20_000),
+        EMAIL, KARLA, [HUSLEJE, LOEN], POLICY, TODAY, CALENDAR,
+    )  # fmt: skip
+    assert plain is not None and "du er syg" not in plain.letter.text
+    assert not [a for a in plain.actions if isinstance(a, CaseworkerAction)]

@@ -23,7 +23,7 @@ SCHEDULE = [ScheduledInstallment(1, date(2026, 12, 11), 50_000, 0)]
 
 def _agreement(*claim_types: str) -> str:
     rows = [claim_row(_claim(f"C11000{i}00", kind, 100_000)) for i, kind in enumerate(claim_types)]
-    return render_agreement(KARLA, rows, SCHEDULE, POLICY).text
+    return render_agreement(KARLA, rows, SCHEDULE, POLICY, today=date(2026, 11, 27)).text
 
 
 def test_agreement_for_a_fortrinsberettiget_claim_never_says_gaeldsstyrelsen() -> None:
@@ -44,7 +44,12 @@ def test_breach_reminder_for_a_fortrinsberettiget_claim_says_who_collects() -> N
         rules=None, legal_refs=None,
     )  # fmt: skip
     text = render_reminder(
-        letter, KARLA, rows, POLICY, MissedInstallment(date(2026, 11, 2), 30_000)
+        letter,
+        KARLA,
+        rows,
+        POLICY,
+        MissedInstallment(date(2026, 11, 2), 30_000),
+        today=date(2026, 11, 27),
     ).text
     assert "Gældsstyrelsen" not in text and "Kommunen inddriver selv" in text
 

@@ -45,6 +45,12 @@ AT_THE_EDGES = {
         "assistant/drafting/reply_drafts.py",
         "policy.letters.secure_email_to_verified",
     ),
+    "letters.journal_prefix": (
+        "assistant/drafting/letter_context.py",
+        "policy.letters.journal_prefix",
+    ),
+    "letters.answer_days": ("assistant/drafting/notices.py", "policy.letters.answer_days"),
+    "udlaeg.notice_fee_kr": ("assistant/drafting/notices.py", "policy.udlaeg.notice_fee_kr"),
 }
 TEMPLATES = PACKAGE / "templates_da" / "breve"
 
