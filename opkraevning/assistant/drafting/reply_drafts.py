@@ -364,6 +364,41 @@ def _estate_task(today: date) -> CaseworkerAction:
     )
 
 
+def _death_notice(
+    reading: Reading,
+    inquiry: Inquiry,
+    debtor: DebtorFacts | None,
+    claims: list[ClaimFacts],
+    policy: Policy,
+    today: date,
+    common: dict[str, Any],
+) -> Draft:
+    """Someone not verified reports a death: condolences and what happens, in a letter
+    that says nothing about any case (the same text whether or not we know the person);
+    when the deceased is a debtor, the proposed actions stop the reminders and give a
+    caseworker the task to register the claim in the estate."""
+    via_post = inquiry.channel == "digital_post"
+    letter = render(
+        "svar_doedsfald",
+        {**common, "recipient": recipient(None, inquiry.sender_name), "via_post": via_post},
+    )
+    actions: list[DraftAction] = []
+    if debtor is not None:
+        actions = [_hold("estate", _owed(_rows(claims))), _estate_task(today)]
+    return Draft(
+        "estate_reported",
+        letter,
+        "digital_post" if via_post else "email",
+        None if via_post else inquiry.sender_address,
+        actions=actions,
+        reasons=[
+            "Et dødsfald er meldt af en, vi ikke kan bekræfte: svaret kondolerer og oplyser "
+            "intet om sagen; rykkerne standses, og kravet skal anmeldes i boet."
+        ],
+        policy_version=policy.version,
+    )
+
+
 def _social_considerations(draft: Draft, reading: Reading) -> None:
     """Sociale hensyn (strategy): a hardship the writer names goes to a caseworker, who
     weighs it (a lower rate, a pause); the letter already says we read it. The signals come
@@ -453,6 +488,8 @@ def draft_reply(
     via_post = inquiry.channel == "digital_post"
     back_channel = "digital_post" if via_post else "email"
     back_to = None if via_post else inquiry.sender_address
+    if ESTATE.search(fold(reading.text)) and not (debtor and reading.verified_sender):
+        return _death_notice(reading, inquiry, debtor, claims, policy, today, common)
     if debtor is None:
         letter = render(
             "svar_ikke_identificeret",

@@ -158,6 +158,10 @@ def reply_cases() -> dict[str, Draft]:
         "indsigelse": _reply(reading("dispute", claim_ids=[ROTTE.id]), [ROTTE, HUSLEJE]),
         "saldo": _reply(reading("balance_request"), [*owed, OVERDRAGET, BETALT]),
         "kontakt": _reply(reading("contact_update", text="Jeg er flyttet til Østergade 3."), owed),
+        "doedsfald": _reply(
+            reading("contact_update", verified_sender=False, text="Min far er død i sidste uge."),
+            [HUSLEJE],
+        ),
         "kontakt_firma": _reply(
             reading("contact_update", text="Vi er flyttet til Havnevej 9."), [HUSLEJE], FIRMA
         ),

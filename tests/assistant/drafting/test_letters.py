@@ -37,6 +37,7 @@ ACKNOWLEDGEMENTS = {
     "aftale_ophoert_betalt",  # everything is paid: nothing decided against the citizen
     "svar_mail_retur",  # tells the citizen their address bounced; decides nothing
     "svar_doedsbo",
+    "svar_doedsfald",
     "svar_betaling_modtaget",
     "svar_betaling_delvis",
     "svar_betaling_loefte",

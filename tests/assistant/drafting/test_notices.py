@@ -73,6 +73,7 @@ def test_an_agreement_that_ends_says_what_now() -> None:
 def test_udlaeg_notice_takes_the_fee_the_policy_sets() -> None:
     summons = LETTERS["tilsigelse_udlaeg"].text
     assert "14. december 2026" in summons and "pantefogeden" in summons
+    assert LETTERS["tilsigelse_udlaeg"].subject == "Indkaldelse til udlægsforretning"
     assert "Gebyr for denne underretning: 450,00 kr." in summons
     assert "gebyrloven § 2 a" in summons
     total = claim_row(ROTTE).remaining_ore + 45_000

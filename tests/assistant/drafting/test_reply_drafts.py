@@ -263,3 +263,48 @@ def test_hardship_is_read_flagged_and_weighed() -> None:
     )  # fmt: skip
     assert plain is not None and "du er syg" not in plain.letter.text
     assert not [a for a in plain.actions if isinstance(a, CaseworkerAction)]
+
+
+def test_a_death_reported_by_someone_unverified_gets_condolences_and_no_oracle() -> None:
+    told = reading("contact_update", verified_sender=False, text="Min far er død i sidste uge.")
+    known = draft_reply(told, EMAIL, KARLA, [HUSLEJE], POLICY, TODAY, CALENDAR)
+    unknown = draft_reply(
+        told.model_copy(update={"debtor_id": None}), EMAIL, None, [], POLICY, TODAY, CALENDAR
+    )
+    assert known is not None and unknown is not None
+    assert known.letter.text == unknown.letter.text  # the same words: nothing disclosed
+    text = known.letter.text
+    assert "Vi er kede af at høre om dødsfaldet" in text and "skifteretsattesten" in text
+    assert "Mailen kommer ikke fra den adresse" not in text and "7.344,90" not in text
+    assert "D1100022" not in text  # the journalnummer is the message's
+    hold, task = known.actions
+    assert (
+        isinstance(hold, HoldAction) and hold.reason == "estate" and hold.claim_ids == [HUSLEJE.id]
+    )
+    assert isinstance(task, CaseworkerAction) and task.due_on == date(2027, 1, 22)
+    assert unknown.actions == []
+
+
+def test_the_dev_corpus_death_notice_gets_the_condolence_draft(dev_database: Database) -> None:
+    from sqlalchemy import select
+    from sqlmodel import Session, col
+
+    from opkraevning.app.pipeline import run_pipeline
+    from opkraevning.store.db import session_scope
+    from opkraevning.store.inbound import store_raw_message
+    from opkraevning.store.models import OutboundLetter
+    from opkraevning.store.outbound import stored_trace
+
+    with session_scope(dev_database.engine) as session:
+        message, _ = store_raw_message(
+            session, (DEV_CORPUS / "mail" / "019.eml").read_bytes(), channel="smtp"
+        )
+    run_pipeline(dev_database.engine, ["opkraevning@norddjurs.dk"])
+    with Session(dev_database.engine) as session:
+        reply = session.scalars(
+            select(OutboundLetter).where(col(OutboundLetter.inbound_message_id) == message.id)
+        ).one()
+        trace = stored_trace(reply)
+    assert reply.template == "svar_doedsfald" and "kede af at høre om dødsfaldet" in reply.body
+    assert trace.situation == "estate_reported"
+    assert [action.action for action in trace.actions] == ["hold", "caseworker"]
