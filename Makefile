@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench eval clean lock lock-upgrade
+.PHONY: demo test lint bench eval train clean lock lock-upgrade
 
 # The install is reproducible: every package (runtime, dev and the build backend) comes
 # from the hashed lock files, and our own package is installed on top without resolving
@@ -67,8 +67,20 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.remind_bench
 	$(BIN)/python -m bench.render_bench
 
+# Score blocks: the dev corpus and the training sets a-c (both tuned on), the intent
+# model's fixed validation split of a-c, and the held-out set d once it exists.
 eval: $(STAMP)
-	$(BIN)/opkraevning eval ../shared/corpus/dev
+	$(BIN)/opkraevning eval ../shared/corpus/dev --summary
+	$(BIN)/opkraevning eval tests/corpus --set a --set b --set c --summary
+	$(BIN)/opkraevning eval tests/corpus --set a --set b --set c --split validation --summary
+	@if [ -f tests/corpus/labels/d.jsonl ]; then \
+	  $(BIN)/opkraevning eval tests/corpus --set d --summary; \
+	else echo "set d (held out) is not in tests/corpus yet"; fi
+
+# Re-train the intent model from the labelled mail in the repository (deterministic);
+# a test fails when the shipped file differs from a fresh training.
+train: $(STAMP)
+	$(BIN)/python -m opkraevning.app.train_intents
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -411,17 +411,51 @@ def requeue(context: Context, message_ids: tuple[int, ...], every: bool) -> None
 @main.command("eval")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date to read as.")
+@click.option("--set", "sets", multiple=True, help="Sets of a corpus with labels/<set>.jsonl.")
+@click.option(
+    "--split",
+    type=click.Choice(["all", "training", "validation"]),
+    default="all",
+    help="Only the intent model's training or validation part of sets a-c.",
+)
+@click.option("--summary", is_flag=True, help="Scores only, no list of wrong answers.")
 @pass_context
-def eval_command(context: Context, directory: Path, today: Any) -> None:
-    """Measure the reading of DIR/mail against DIR/labels.jsonl (register in DIR/register).
+def eval_command(
+    context: Context, directory: Path, today: Any, sets: tuple[str, ...], split: str, summary: bool
+) -> None:
+    """Measure the reading of labelled mail: DIR/mail + DIR/labels.jsonl (the dev corpus) or
+    DIR/mail/<set>/ + DIR/labels/<set>.jsonl (tests/corpus), with the register in DIR/register.
 
-    Runs on a temporary database of its own, so production data is never touched.
+    Each set is one score block on a temporary database of its own, so production data
+    is never touched and no set's mail meets another's.
     """
+    from opkraevning.app.evaluation import corpus_sets, evaluate
+    from opkraevning.assistant.read.model_data import in_validation
+
+    try:
+        chosen = corpus_sets(directory, list(sets))
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    day = today.date() if today else context.clock.today()
+    for one in chosen:
+        results = _eval_results(directory / "register", one.mail, day)
+        labels = one.labels
+        title = one.title
+        if split != "all":
+            keep = split == "validation"
+            labels = [label for label in labels if in_validation(one.name, label["file"]) == keep]
+            title += f", {split} split"
+        report = evaluate(results, labels, title)
+        for line in report.lines(details=not summary):
+            click.echo(line)
+        click.echo("")
+
+
+def _eval_results(register: Path, files: list[Path], day: Any) -> list[dict[str, Any]]:
     import tempfile
 
-    from opkraevning.app.ingest import evaluate, ingest_file, load_labels
+    from opkraevning.app.ingest import ingest_file
 
-    register = directory / "register"
     with tempfile.TemporaryDirectory(prefix="opk-eval-") as tmp:
         engine = make_engine(f"sqlite:///{tmp}/eval.db")
         migrate.upgrade(engine)
@@ -433,15 +467,10 @@ def eval_command(context: Context, directory: Path, today: Any) -> None:
         )
         if imported.rejected:
             _fail(f"the register in {register} has {imported.rejected} bad rows")
-        day = today.date() if today else context.clock.today()
         own = ["opkraevning@norddjurs.dk", "opkraevning@localhost"]
-        results = [
-            ingest_file(engine, path, own, day) for path in sorted((directory / "mail").glob("*"))
-        ]
+        results = [ingest_file(engine, path, own, day) for path in files]
         engine.dispose()
-    report = evaluate(results, load_labels(directory / "labels.jsonl"))
-    for line in report.lines():
-        click.echo(line)
+    return results
 
 
 @main.command()

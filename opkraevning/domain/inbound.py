@@ -159,6 +159,17 @@ class Reading(_Contract):
     dates: list[NamedDate] = Field(default_factory=list)  # dates the writer names
     income_monthly_ore: int | None = None  # a stated net income, for the tabeltræk benchmark
     children: bool = False  # the writer mentions children (forsørgerpligt)
+    # False: the offer may be misread, so a proposal built on it goes to a caseworker
+    # (the reader always sets it; crafted readings in tests and old rows count as sure)
+    offer_certain: bool = True
+    intent_probability: float | None = None  # the trained model's, for the chosen intent
+    intent_features: list[dict[str, Any]] = Field(default_factory=list)  # what decided, weighted
+    on_behalf_of: str | None = None  # who writes when it is not the debtor (never verified)
+    on_behalf_of_evidence: list[str] = Field(default_factory=list)
+    hardship: list[str] = Field(default_factory=list)  # illness, unemployment, divorce, …
+    hardship_evidence: dict[str, str] = Field(default_factory=dict)
+    first_payment_on: date | None = None  # the first (or deferred) payment the writer wishes
+    first_payment_phrase: str | None = None
 
     @model_validator(mode="before")
     @classmethod

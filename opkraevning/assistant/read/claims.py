@@ -31,15 +31,45 @@ CLAIM_TYPE_WORDS: dict[str, tuple[str, ...]] = {
     "ejendomsskat": ("ejendomsskat",),
     "rottebekaempelse": ("rottebekaempelse", "rotte"),
     "skorstensfejning": ("skorsten",),
-    "byggesagsgebyr": ("byggesag",),
     "erstatningskrav": ("erstatning", "skade", "damage"),
-    "loenkrav": ("udbetalt loen", "loenkrav", "salary"),
+    "loenkrav": ("udbetalt loen", "loenkrav", "salary", "meget i loen", "meget loen", "loen ting"),
     "juniorklub": ("juniorklub",),
-    "kulturskole": ("kulturskole", "musikskole"),
-    "foreningsgebyr": ("foreningsgebyr", "lokaleleje"),
-    "klientbetaling": ("egenbetaling", "plejebolig", "klientbetaling"),
-    "boliglaan": ("boliglaan",),
-}
+    "kulturskole": ("kulturskole", "musikskole", "musikundervisning"),
+    "foreningsgebyr": ("foreningsgebyr", "lokaleleje", "leje af"),
+    "klientbetaling": ("egenbetaling", "plejebolig", "klientbetaling", "hjemmehjaelp"),
+    "boliglaan": ("boliglaan", "laanet til ejendomsskat", "laan til ejendomsskat", "laanet",
+                  "laan til betaling af ejendomsskat", "ejendomsskattelaan", "mit laan"),
+}  # fmt: skip
+# words of a claim's description that say nothing particular
+_GENERIC = frozenset(
+    [
+        "foraeldrebetaling",
+        "egenbetaling",
+        "erstatningskrav",
+        "kulturskolen",
+        "leje",
+        "lokaler",
+        "rate",
+        "sag",
+        "ved",
+        "og",
+        "paa",
+        "kontingent",
+        "for",
+        "meget",
+        "udbetalt",
+        "beskadiget",
+        "oedelagt",
+        "paakoert",
+        "bortkommet",
+        "skade",
+        "kommunal",
+        "levering",
+        "af",
+        "i",
+        "ophold",
+    ]
+)
 MONTHS = {
     "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7,
     "august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
@@ -93,22 +123,48 @@ def _matches_period(claim: ClaimFacts, month: int, year: int | None) -> bool:
     return claim_month == month and (year is None or claim_year == year)
 
 
+def _keywords(description: str) -> list[str]:
+    words = re.findall(r"[a-z]{4,}", fold(description))
+    return [w for w in words if w not in _GENERIC]
+
+
+def _names_description(claim: ClaimFacts, words: list[str]) -> bool:
+    """A particular word of the claim's description in the text ("ruden", "guitartimer")."""
+    for keyword in _keywords(claim.description):
+        for word in words:
+            common = len(keyword) if word.startswith(keyword) else 0
+            if not common:
+                size = 0
+                while size < min(len(word), len(keyword)) and word[size] == keyword[size]:
+                    size += 1
+                common = size if size >= 6 else 0
+            if common >= 4:
+                return True
+    return False
+
+
+def _topical(claims: list[ClaimFacts], folded: str) -> list[ClaimFacts]:
+    types = {t for t, words in CLAIM_TYPE_WORDS.items() if any(w in folded for w in words)}
+    if "boliglaan" in types and re.search(r"laan\w* til (?:betaling af )?ejendomsskat", folded):
+        types.discard("ejendomsskat")
+    words = re.findall(r"[a-z]{4,}", folded.replace("'", ""))
+    return [c for c in claims if c.claim_type in types or _names_description(c, words)]
+
+
 def _by_description(claims: list[ClaimFacts], text: str) -> list[ClaimFacts]:
     amounts = set(find_amounts_ore(text))
     by_amount = [c for c in claims if c.amount_ore in amounts or c.remaining_ore in amounts]
     if len(by_amount) == 1:
         return by_amount
     folded = fold(text)
-    types = {t for t, words in CLAIM_TYPE_WORDS.items() if any(w in folded for w in words)}
-    typed = [c for c in claims if c.claim_type in types]
+    typed = _topical(claims, folded)
     if not typed:
         return by_amount
-    open_typed = [c for c in typed if c.status in _OPEN] or typed
-    if len(open_typed) == 1:
-        return open_typed
     periods = _periods(folded)
     in_period = [c for c in typed if any(_matches_period(c, m, y) for m, y in periods)]
-    return in_period if len(in_period) == 1 else []
+    if in_period:
+        return in_period
+    return [c for c in typed if c.status in _OPEN] or typed
 
 
 def choose_claims(
@@ -119,6 +175,7 @@ def choose_claims(
     subject_ids: Identifiers,
     quoted: str,
     use_quote: bool,
+    fallback_single: bool = False,
 ) -> ClaimChoice:
     if not claims:
         return ClaimChoice([], "the debtor has no claims")
@@ -135,4 +192,7 @@ def choose_claims(
         chosen = _by_identifiers(claims, find_identifiers(quoted))
         if chosen:
             return ClaimChoice([c.id for c in chosen], "identifier in the quoted letter")
+    still_open = [c for c in claims if c.status in _OPEN and c.line == "principal"]
+    if len(still_open) == 1 and fallback_single:
+        return ClaimChoice([still_open[0].id], "the debtor's only open claim")
     return ClaimChoice([], "the message names no particular claim")

@@ -119,44 +119,6 @@ def find_amounts_ore(text: str) -> list[int]:
     return amounts
 
 
-# -- offers: an amount per period, as a monthly amount ----------------------------
-
-_MONTH = r"(?:maaned(?:en)?|md\b\.?|mdr\b\.?|month\b)"
-_WEEK = r"(?:uge(?:n)?\b|week\b)"
-_CURRENCY = r"(?:kr\b\.?|kroner\b|dkk\b|,-)?"
-_OFFER_PATTERNS = [
-    # "3 maanedlige rater a kr. 1.756,21", "monthly instalments of 1,500"
-    re.compile(
-        rf"(?:maanedlige|maanedlig|monthly)\s+(?:rater?|afdrag|betalinger|instal+ments?|payments?)\s+"
-        rf"(?:a|á|paa|af|of)?\s*(?:kr\.?|dkk)?\s*(?P<amount>{_NUMBER})"
-    ),
-    # "500 kr. om maaneden", "kr. 300,- pr. md.", "1,500 DKK per month", "250 om ugen"
-    re.compile(
-        rf"(?:(?:kr\.?|dkk)\s*)?(?P<amount>{_NUMBER})\s*{_CURRENCY}\s*(?:,-\s*)?"
-        rf"(?:om|pr\.?|per|hver|i|a|each|a\s+)\s*(?:(?P<month>{_MONTH})|(?P<week>{_WEEK}))"
-    ),
-    # "1.000 kr hver den 1." (a monthly due day)
-    re.compile(
-        rf"(?:(?:kr\.?|dkk)\s*)?(?P<amount>{_NUMBER})\s*{_CURRENCY}\s*hver\s+(?:den\s+)?\d{{1,2}}\."
-    ),
-]
-
-
-def find_offer_monthly_kr(text: str) -> tuple[int | None, str | None]:
-    """The amount per month the writer offers (weekly × 52 / 12), with the phrase."""
-    folded = fold(text)
-    for pattern in _OFFER_PATTERNS:
-        for match in pattern.finditer(folded):
-            value = parse_number(match.group("amount"))
-            if value is None or value <= 0:
-                continue
-            groups = match.groupdict()
-            if groups.get("week"):
-                value = value * 52 / 12
-            return int(value), match.group(0).strip()
-    return None, None
-
-
 # -- dates --------------------------------------------------------------------------
 
 _MONTHS = {
@@ -220,6 +182,9 @@ def find_dates(text: str, today: date) -> list[tuple[date, str]]:
         found.append((first, "næste måned"))
     return found
 
+
+_MONTH = r"(?:maaned(?:en)?|md\b\.?|mdr\b\.?|month\b)"
+_CURRENCY = r"(?:kr\b\.?|kroner\b|dkk\b|,-)?"
 
 # -- income: what the writer says they live on (for the tabeltræk benchmark) -------
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from opkraevning.assistant.read.intent_model import features, shipped_model
 from opkraevning.domain.folding import fold
 
 INTENTS = (
@@ -114,21 +115,34 @@ _COMPILED = {
 }
 
 
+# what the trained model chooses among (machine mail is decided by the parse stage)
+CLASSES = (
+    "installment_request",
+    "deferral_request",
+    "payment_notice",
+    "dispute",
+    "balance_request",
+    "contact_update",
+    "other",
+)
+SECONDARY_PROBABILITY = 0.2  # a further intent the model gives this much is answered too
+# below this probability the model is unsure; then precise cue rules, where they fire, decide
+# (chosen on the validation split, see app/train_intents.py)
+CUE_OVERRIDE_BELOW = 0.4
+STRONG_CUE = 4  # a cue this strong adds its intent to the ones answered
+
+
 @dataclass
 class IntentResult:
     intent: str
     intents: list[str]
     scores: dict[str, int] = field(default_factory=dict)
     cues: dict[str, list[str]] = field(default_factory=dict)
+    probability: float | None = None  # the model's, for the chosen intent
+    features: list[dict[str, object]] = field(default_factory=list)  # what decided, weighted
 
 
-def classify_intent(text: str, machine_kind: str = "human") -> IntentResult:
-    if machine_kind == "bounce":
-        return IntentResult("bounce", ["bounce"], {"bounce": 10}, {"bounce": ["delivery report"]})
-    if machine_kind == "auto_reply":
-        return IntentResult(
-            "auto_reply", ["auto_reply"], {"auto_reply": 10}, {"auto_reply": ["automatic reply"]}
-        )
+def _cue_matches(text: str) -> tuple[dict[str, int], dict[str, list[str]]]:
     folded = " ".join(fold(text).split())
     scores: dict[str, int] = {}
     cues: dict[str, list[str]] = {}
@@ -141,10 +155,53 @@ def classify_intent(text: str, machine_kind: str = "human") -> IntentResult:
     # a request to pay later in full is a deferral, not a notice of payment
     if scores.get("deferral_request") and scores.get("payment_notice"):
         scores["payment_notice"] = max(0, scores["payment_notice"] - 3)
-    ranked = sorted(
+    return scores, cues
+
+
+def _ranked_cues(scores: dict[str, int]) -> list[str]:
+    return sorted(
         (intent for intent, score in scores.items() if score > 0),
         key=lambda intent: (-scores[intent], PRIORITY.index(intent)),
     )
-    if not ranked:
+
+
+def cue_scores(text: str) -> dict[str, int]:
+    """The cue rules' score per intent (features of the trained model)."""
+    return _cue_matches(text)[0]
+
+
+def classify_intent(text: str, machine_kind: str = "human", subject: str = "") -> IntentResult:
+    if machine_kind == "bounce":
+        return IntentResult("bounce", ["bounce"], {"bounce": 10}, {"bounce": ["delivery report"]})
+    if machine_kind == "auto_reply":
+        return IntentResult(
+            "auto_reply", ["auto_reply"], {"auto_reply": 10}, {"auto_reply": ["automatic reply"]}
+        )
+    scores, cues = _cue_matches(text)
+    model = shipped_model()
+    if model is not None:
+        x = features(text, subject, scores, model.params)
+        probs = model.probabilities(x)
+        ranked = sorted(range(len(probs)), key=lambda k: (-probs[k], k))
+        primary = model.classes[ranked[0]]
+        by_cue = _ranked_cues(scores)
+        if probs[ranked[0]] < CUE_OVERRIDE_BELOW and by_cue and by_cue[0] != primary:
+            primary = by_cue[0]
+        intents = [primary] + [
+            model.classes[k]
+            for k in ranked
+            if probs[k] >= SECONDARY_PROBABILITY and model.classes[k] != primary
+        ]
+        intents += [i for i in by_cue if scores[i] >= STRONG_CUE and i not in intents]
+        return IntentResult(
+            primary,
+            intents,
+            scores,
+            cues,
+            probability=round(probs[model.classes.index(primary)], 3),
+            features=model.explain(x, primary),
+        )
+    ranked_cues = _ranked_cues(scores)
+    if not ranked_cues:
         return IntentResult("other", ["other"], {}, {})
-    return IntentResult(ranked[0], ranked, scores, cues)
+    return IntentResult(ranked_cues[0], ranked_cues, scores, cues)

@@ -33,7 +33,14 @@ STRENGTH = {
     "registered_email": (0.9, 4),
     "bounced_recipient": (0.9, 4),
     "name_and_address": (0.8, 5),
+    "household_first_name": (0.75, 6),
+    "signature_cvr": (0.7, 7),
+    "signature_cpr": (0.7, 7),
+    "returned_claim": (0.9, 99),  # only chooses among the bounced recipients
 }
+# who sent it: these verify the sender, they do not decide what the text is about
+SENDER_KINDS = frozenset({"digital_post_identity", "registered_email", "thread"})
+TEXT_IDENTIFIERS = frozenset({"cpr", "cvr", "payment_id", "reference"})
 NAME_THRESHOLD = 94.0  # mean of first-name similarity and the exact surname, × 100
 NAME_MARGIN = 3.0  # two candidates closer than this: too close to call
 TOKEN_THRESHOLD = 0.88  # Jaro-Winkler, per name token
@@ -50,6 +57,7 @@ class Evidence:
     field: str  # where it was found: new_text, subject, from, memo_sender, …
     value: str  # what was found (a CPR is masked)
     score: float = 100.0
+    name: str = ""  # the debtor's name (to tell the owners of a shared address apart)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -81,6 +89,10 @@ class MatchInput:
     memo_sender_id: str | None = None
     thread_debtor_id: str | None = None
     bounced_recipients: list[str] = field(default_factory=list)
+    signature_ids: Identifiers = field(default_factory=Identifiers)  # in the writer's signature
+    writes_for_other: bool = False  # the writer says they write for someone else
+    signer: str = ""  # the sign-off and display name: who of a shared address signed
+    returned_ids: Identifiers = field(default_factory=Identifiers)  # a bounce's returned letter
 
 
 def _years_for_suffix(suffix: str, years: range) -> list[str]:
@@ -176,15 +188,19 @@ _POSTCODE_IN_TEXT = re.compile(r"(?<!\d)([1-9]\d{3})\s+[^\W\d_]{2,}")
 
 
 def postcodes_in(text: str) -> set[str]:
-    """Danish postcodes followed by a town name ("8500 Grenaa")."""
-    return set(_POSTCODE_IN_TEXT.findall(fold(text)))
+    """Danish postcodes followed by a town name ("8500 Grenaa").
+
+    A number that reads as a year ("fra 2025 på") is no postcode: taking it for one
+    dropped the right debtor (a town filter that names no real town excludes everyone).
+    """
+    return {code for code in _POSTCODE_IN_TEXT.findall(fold(text)) if not 1990 <= int(code) <= 2039}
 
 
 def _add(
     evidence: list[Evidence], debtors: list[DebtorFacts], kind: str, where: str, value: str
 ) -> None:
     for debtor in debtors:
-        evidence.append(Evidence(kind, debtor.id, where, value))
+        evidence.append(Evidence(kind, debtor.id, where, value, name=debtor.name))
 
 
 def gather_evidence(register: Register, data: MatchInput, years: range) -> list[Evidence]:
@@ -212,6 +228,16 @@ def gather_evidence(register: Register, data: MatchInput, years: range) -> list[
         ]
         for claim in register.claims_by_references(references):
             evidence.append(Evidence("reference", claim.debtor_id, where, claim.reference))
+    for cvr in data.signature_ids.cvrs:
+        _add(evidence, register.debtors_by_cvr(cvr), "signature_cvr", "signature", cvr)
+    for cpr in data.signature_ids.cprs:
+        _add(
+            evidence,
+            register.debtors_by_cpr(cpr),
+            "signature_cpr",
+            "signature",
+            mask_cpr(cpr) or "",
+        )
     if data.thread_debtor_id:
         evidence.append(Evidence("thread", data.thread_debtor_id, "in_reply_to", "trusted reply"))
     if data.sender_address:
@@ -224,6 +250,15 @@ def gather_evidence(register: Register, data: MatchInput, years: range) -> list[
         )
     for address in data.bounced_recipients:
         _add(evidence, register.debtors_by_email(address), "bounced_recipient", "report", address)
+    if data.bounced_recipients:
+        returned = {
+            c.debtor_id for c in register.claims_by_payment_ids(data.returned_ids.payment_ids)
+        }
+        returned |= {
+            c.debtor_id for c in register.claims_by_references(data.returned_ids.references)
+        }
+        for debtor_id in sorted(returned):
+            evidence.append(Evidence("returned_claim", debtor_id, "report", "the returned letter"))
     text = TextWords([data.new_text, data.sender_name or ""])
     postcodes = postcodes_in(data.new_text)
     scored = []
@@ -243,40 +278,118 @@ def gather_evidence(register: Register, data: MatchInput, years: range) -> list[
     return evidence
 
 
-def decide(evidence: list[Evidence]) -> MatchResult:
-    """The strongest kind of evidence decides — if it names exactly one debtor."""
-    if not evidence:
-        return MatchResult(None, 0.0, [], [], "no identifier, address or registered sender")
-    best_rank = min(STRENGTH[item.kind][1] for item in evidence)
-    strongest = [item for item in evidence if STRENGTH[item.kind][1] == best_rank]
+def _about_whom(evidence: list[Evidence], writes_for_other: bool) -> tuple[list[Evidence], str]:
+    """The evidence that may decide the debtor the text is about.
+
+    The sender's identity verifies the sender only. When the writer writes for someone
+    else, nothing about the sender decides (neither their address nor their own name or
+    identifiers in the text); when the text's identifiers all point at someone other
+    than the sender, the text decides. A caseworker then sees both.
+    """
+    sender_ids = {e.debtor_id for e in evidence if e.kind in SENDER_KINDS}
+    if writes_for_other:
+        kept = [e for e in evidence if e.kind not in SENDER_KINDS and e.debtor_id not in sender_ids]
+        return kept, "the writer writes for someone else"
+    text_ids = {e.debtor_id for e in evidence if e.kind in TEXT_IDENTIFIERS}
+    if sender_ids and text_ids and not text_ids & sender_ids:
+        kept = [e for e in evidence if e.kind not in SENDER_KINDS]
+        return kept, "the text is about another debtor than the sender"
+    return evidence, ""
+
+
+def _tiebreak(strongest: list[Evidence], evidence: list[Evidence], signer: str) -> str | None:
+    """Of two debtors sharing one address: the one the returned letter or the signature names."""
     debtors = sorted({item.debtor_id for item in strongest})
-    candidates = sorted({item.debtor_id for item in evidence})
+    if strongest[0].kind not in ("registered_email", "bounced_recipient"):
+        return None
+    returned = {e.debtor_id for e in evidence if e.kind == "returned_claim"} & set(debtors)
+    if len(returned) == 1:
+        return returned.pop()
+    if strongest[0].kind == "bounced_recipient" or not signer:
+        return None
+    return _signed_by(debtors, [e for e in strongest], signer)
+
+
+def _signed_by(debtors: list[str], strongest: list[Evidence], signer: str) -> str | None:
+    names = {e.debtor_id: e.name for e in strongest if e.name}
+    signed = set(_words([signer]))
+    hits = [d for d in debtors if d in names and _first_name(names[d]) in signed]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _first_name(name: str) -> str:
+    tokens = _name_tokens(name)
+    return tokens[0] if tokens else ""
+
+
+def decide(
+    evidence: list[Evidence], writes_for_other: bool = False, signer: str = ""
+) -> MatchResult:
+    """The strongest kind of evidence decides — if it names exactly one debtor."""
+    all_evidence = evidence
+    evidence, about = _about_whom(evidence, writes_for_other)
+    ranked = [item for item in evidence if STRENGTH[item.kind][1] < 99]
+    if not ranked:
+        reason = about or "no identifier, address or registered sender"
+        candidates = sorted({item.debtor_id for item in evidence})
+        return MatchResult(None, 0.0, all_evidence, candidates, reason)
+    best_rank = min(STRENGTH[item.kind][1] for item in ranked)
+    strongest = [item for item in ranked if STRENGTH[item.kind][1] == best_rank]
+    debtors = sorted({item.debtor_id for item in strongest})
+    candidates = sorted({item.debtor_id for item in ranked})
     if len(debtors) > 1:
-        return MatchResult(
-            None,
-            0.0,
-            evidence,
-            candidates,
-            f"{strongest[0].kind} points at {len(debtors)} debtors: a person must choose",
-        )
+        chosen_by_tie = _tiebreak(strongest, evidence, signer)
+        if chosen_by_tie is None:
+            return MatchResult(
+                None,
+                0.0,
+                all_evidence,
+                candidates,
+                f"{strongest[0].kind} points at {len(debtors)} debtors: a person must choose",
+            )
+        debtors = [chosen_by_tie]
+        strongest = [item for item in strongest if item.debtor_id == chosen_by_tie]
     chosen = debtors[0]
     confidence = max(STRENGTH[item.kind][0] for item in strongest)
     if strongest[0].kind == "name_and_address":
         confidence *= max(item.score for item in strongest) / 100
-    supporting = {item.kind for item in evidence if item.debtor_id == chosen}
-    against = {item.debtor_id for item in evidence} - {chosen}
+    supporting = {item.kind for item in ranked if item.debtor_id == chosen}
+    against = {item.debtor_id for item in ranked} - {chosen}
     if len(supporting) > 1:
         confidence = min(1.0, confidence + 0.02 * (len(supporting) - 1))
     if against:
         confidence -= 0.1  # weaker evidence points elsewhere: say so in the score
-    return MatchResult(
-        chosen,
-        round(confidence, 3),
-        evidence,
-        candidates,
-        f"decided by {strongest[0].kind}",
-    )
+    reason = f"decided by {strongest[0].kind}" + (f" ({about})" if about else "")
+    return MatchResult(chosen, round(confidence, 3), all_evidence, candidates, reason)
 
 
 def match_debtor(register: Register, data: MatchInput, years: range) -> MatchResult:
-    return decide(gather_evidence(register, data, years))
+    evidence = gather_evidence(register, data, years)
+    result = decide(evidence, data.writes_for_other, data.signer)
+    if result.debtor_id is None and data.writes_for_other:
+        household = household_member(register, evidence, data.new_text)
+        if household is not None:
+            evidence.append(household)
+            result = decide(evidence, True, data.signer)
+    return result
+
+
+def household_member(register: Register, evidence: list[Evidence], text: str) -> Evidence | None:
+    """ "Min kone Katarzyna" from her husband's own address: the one debtor at the sender's
+    address whose first name the text gives (the sender excluded)."""
+    senders = {e.debtor_id for e in evidence if e.kind in SENDER_KINDS}
+    if len(senders) != 1:
+        return None
+    sender = register.debtor(next(iter(senders)))
+    key = street_key(sender.address) if sender else None
+    if sender is None or key is None:
+        return None
+    words = set(_words([text]))
+    found = [
+        d
+        for d in register.debtors_by_street([key])
+        if d.id != sender.id and d.postcode == sender.postcode and _first_name(d.name) in words
+    ]
+    if len(found) != 1:
+        return None
+    return Evidence("household_first_name", found[0].id, "new_text", found[0].name, 75.0)

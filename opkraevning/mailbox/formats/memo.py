@@ -97,6 +97,7 @@ def _datetime(value: str | None) -> datetime | None:
 
 def _files(body: Any) -> list[MemoFile]:
     from opkraevning.assistant.parse.mime import html_to_text
+    from opkraevning.assistant.parse.pdf import pdf_text
 
     files: list[MemoFile] = []
     for document, tag in (
@@ -117,6 +118,8 @@ def _files(body: Any) -> list[MemoFile]:
                     text = content.decode("utf-8", errors="replace")
                 elif content_type.startswith("text/html"):
                     text = html_to_text(content.decode("utf-8", errors="replace"))
+                elif content_type in ("application/pdf", "pdf") and document == "main":
+                    text = pdf_text(content)
                 files.append(
                     MemoFile(
                         filename=_text(file_, "memo:filename") or "",

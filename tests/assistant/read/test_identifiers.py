@@ -8,7 +8,6 @@ from opkraevning.assistant.read.identifiers import (
     find_amounts_ore,
     find_dates,
     find_identifiers,
-    find_offer_monthly_kr,
     parse_number,
 )
 
@@ -72,23 +71,6 @@ def test_amounts_need_a_currency() -> None:
         356419,
         1124858,
     ]
-
-
-@pytest.mark.parametrize(
-    ("text", "monthly"),
-    [
-        ("Kan jeg betale 500 kr. om måneden?", 500),
-        ("kr. 300,- pr. md.", 300),
-        ("Jeg kan betale 1.000 kr hver den 1. fra oktober", 1000),
-        ("kan jeg betale 250 om ugen til den er betalt?", 1083),
-        ("a payment plan of 1,500 DKK per month", 1500),
-        ("i 3 månedlige rater á kr. 1.756,21", 1756),
-        ("betalingsordning paa 400 kr pr maaned", 400),
-        ("Jeg har fået en rykker på 4.755,36 kr.", None),
-    ],
-)
-def test_offers_as_monthly_amounts(text: str, monthly: int | None) -> None:
-    assert find_offer_monthly_kr(text)[0] == monthly
 
 
 def test_dates_resolved_against_the_day_written() -> None:
