@@ -114,6 +114,7 @@ def main() -> None:
         messages = _messages(engine, args.messages, rng)
         latencies: dict[str, list[float]] = {}
         right = wrong = abstained = 0
+        wrong_cases: list[str] = []
         with Session(engine) as session:
             register = SqlRegister(session)
             for kind, expected, parsed in messages:
@@ -126,6 +127,12 @@ def main() -> None:
                     right += 1
                 else:
                     wrong += 1
+                    wrong_cases.append(
+                        f"  WRONG {kind}: expected {expected}, read {reading.debtor_id}"
+                        f" ({reading.match_reason}); evidence "
+                        + ", ".join(f"{e['kind']}={e['debtor_id']}" for e in reading.evidence)
+                        + f"; text {parsed['body'][:160]!r}"
+                    )
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         every = sorted(ms for values in latencies.values() for ms in values)
 
@@ -139,6 +146,8 @@ def main() -> None:
             f" peak RSS {peak_mb:.0f} MB",
             flush=True,
         )
+        for line in wrong_cases:
+            print(line, flush=True)
         for kind, values in sorted(latencies.items()):
             values.sort()
             print(

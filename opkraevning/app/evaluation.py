@@ -76,7 +76,7 @@ class EvalReport:
 
 def _accepted(got: dict[str, Any]) -> bool:
     draft = got.get("draft") or {}
-    return draft.get("situation") == "installment_accepted"
+    return draft.get("situation") == "installment_accept"
 
 
 def _checks(got: dict[str, Any], label: dict[str, Any]) -> dict[str, bool]:

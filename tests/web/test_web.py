@@ -353,7 +353,7 @@ def test_picking_the_debtor_redrafts_the_reply(dev_database: Database) -> None:
     mail.set_content("Hej, hvor meget skylder jeg? Hilsen Karina")
     message_id = _ingest(dev_database, mail.as_bytes())
     first = _reply(dev_database, message_id)
-    assert first.template == "svar_ikke_identificeret"
+    assert first.template == "svar_ikke_verificeret"  # the same answer as for any unverified
     _users(dev_database)
     client = _client(dev_database)
     csrf = _login(client)
@@ -365,7 +365,7 @@ def test_picking_the_debtor_redrafts_the_reply(dev_database: Database) -> None:
     assert response.status_code == 200
     letters = response.json()["letters"]
     assert [(x["template"], x["state"]) for x in letters] == [
-        ("svar_ikke_identificeret", "rejected"),
+        ("svar_ikke_verificeret", "rejected"),
         ("svar_ikke_verificeret", "needs_review"),  # a caseworker's choice verifies nobody
     ]
     assert _audit(dev_database, "message.debtor_assigned")[0].actor == "karin"

@@ -254,7 +254,13 @@ def _verified_letter(
             offer_monthly_ore=reading.offer_monthly_ore,
             income_monthly_ore=reading.income_monthly_ore,
             children=reading.children,
+            first_payment_on=_wished_first(reading),
         )
+        held = _hold_for_caseworker(proposal, reading)
+        if held is not None:
+            proposal.needs_caseworker = True
+            data = {**proposal.to_json(), "decision": "caseworker", "held_because": held}
+            return "installment_caseworker", "svar_afdrag_behandles", base, [], data
         template = {
             "accept": "svar_afdrag_accepteret",
             "counter": "svar_afdrag_modforslag",
@@ -431,6 +437,9 @@ def hardship_phrases(reading: Reading) -> list[str]:
 
 
 def _first_future(reading: Reading, today: date) -> date | None:
+    wished = _wished_first(reading)
+    if wished is not None and wished > today:
+        return wished
     days = sorted(item.date for item in reading.dates)
     return next((day for day in days if day > today), None)
 
@@ -466,6 +475,86 @@ def _bounce_letter(debtor: DebtorFacts | None, policy: Policy, today: date) -> D
     )
 
 
+def _wished_first(reading: Reading) -> date | None:
+    return reading.first_payment_on
+
+
+def _hold_for_caseworker(proposal: Proposal, reading: Reading) -> str | None:
+    """Why an acceptable proposal must not be drafted as accepted, or None.
+
+    An amount the reading is not sure of, or one installment covering the whole debt
+    when the citizen asked to pay in installments, is what a misread amount looks like
+    ("min løn er 18.000 …, jeg kan undvære 400" once read as 18.000): a caseworker decides.
+    """
+    if proposal.decision != "accept":
+        return None
+    if not reading.offer_certain:
+        return "offer_uncertain"
+    if proposal.offer_ore is not None and proposal.offer_ore >= proposal.total_ore:
+        return "offer_covers_whole_debt"
+    return None
+
+
+HELD_REASONS = {
+    "offer_uncertain": "Det tilbudte beløb er ikke sikkert læst ({phrase}): en sagsbehandler "
+    "skal se forslaget, før der svares.",
+    "offer_covers_whole_debt": "Tilbuddet dækker hele gælden i én rate, men borgeren bad om "
+    "rater: beløbet er måske læst forkert, så en sagsbehandler afgør det.",
+}
+
+
+def _no_disclosure(
+    reading: Reading,
+    inquiry: Inquiry,
+    debtor: DebtorFacts | None,
+    common: dict[str, Any],
+    back_channel: str,
+    back_to: str | None,
+    policy: Policy,
+) -> Draft:
+    """One answer for every writer we may tell nothing: unidentified, unverified, or
+    writing for someone else. Its text depends only on what the writer wrote and how
+    (their own display name, their channel, whether they say they write for someone),
+    never on whether the register knows the person they named: no oracle."""
+    via_post = inquiry.channel == "digital_post"
+    letter = render(
+        "svar_ikke_verificeret",
+        {
+            **common,
+            "recipient": recipient(None, inquiry.sender_name),
+            "via_post": via_post,
+            "representative": reading.on_behalf_of,
+        },
+    )
+    if reading.on_behalf_of:
+        situation = "representative"
+        reasons = [
+            f"Skrevet på vegne af en anden ({REPRESENTATIVES.get(reading.on_behalf_of, 'anden')}):"
+            " det er ikke bekræftet. Svaret beder om fuldmagt (ved dødsbo: skifteretsattest)"
+            " og oplyser intet; en sagsbehandler afgør sagen."
+        ]
+    elif debtor is None:
+        situation = "not_identified"
+        reasons = ["Ingen sikker skyldner: svaret oplyser intet og beder om fakturanummer."]
+    else:
+        situation = "not_verified"
+        reasons = ["Afsenderen er ikke bekræftet som skyldneren: svaret nævner ingen beløb."]
+    return Draft(
+        situation, letter, back_channel, back_to, reasons=reasons, policy_version=policy.version
+    )
+
+
+REPRESENTATIVES = {
+    "lawyer": "advokat",
+    "social_worker": "sagsbehandler eller socialrådgiver",
+    "relative": "pårørende",
+    "estate": "dødsbo",
+    "accountant": "revisor eller bogholder",
+    "neighbour": "nabo",
+    "other": "anden",
+}
+
+
 def draft_reply(
     reading: Reading,
     inquiry: Inquiry,
@@ -490,32 +579,8 @@ def draft_reply(
     back_to = None if via_post else inquiry.sender_address
     if ESTATE.search(fold(reading.text)) and not (debtor and reading.verified_sender):
         return _death_notice(reading, inquiry, debtor, claims, policy, today, common)
-    if debtor is None:
-        letter = render(
-            "svar_ikke_identificeret",
-            {**common, "recipient": recipient(None, inquiry.sender_name)},
-        )
-        return Draft(
-            "not_identified",
-            letter,
-            back_channel,
-            back_to,
-            reasons=["Ingen sikker skyldner: svaret oplyser intet og beder om fakturanummer."],
-            policy_version=policy.version,
-        )
-    if not reading.verified_sender:
-        letter = render(
-            "svar_ikke_verificeret",
-            {**common, "recipient": recipient(None, inquiry.sender_name), "via_post": via_post},
-        )
-        return Draft(
-            "not_verified",
-            letter,
-            back_channel,
-            back_to,
-            reasons=["Afsenderen er ikke bekræftet: svaret nævner ingen beløb eller krav."],
-            policy_version=policy.version,
-        )
+    if debtor is None or not reading.verified_sender or reading.on_behalf_of:
+        return _no_disclosure(reading, inquiry, debtor, common, back_channel, back_to, policy)
     situation, template, context, actions, proposal = _verified_letter(
         reading, claims, policy, today, calendar
     )
@@ -533,6 +598,9 @@ def draft_reply(
         policy_version=policy.version,
     )
     _social_considerations(draft, reading)
+    if proposal and proposal.get("held_because"):
+        phrase = reading.offer_phrase or "intet beløb fundet"
+        draft.reasons.append(HELD_REASONS[proposal["held_because"]].format(phrase=phrase))
     if not details or via_post:
         return draft
     if policy.letters.secure_email_to_verified:

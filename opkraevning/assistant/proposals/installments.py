@@ -76,6 +76,8 @@ class Proposal:
     interest_ore: int = 0
     needs_caseworker: bool = False
     legal_refs: list[str] = field(default_factory=list)
+    # the citizen's wished first payment date: "as_wished", "outside_policy" or None
+    first_payment_wish: str | None = None
 
     @property
     def first_due_on(self) -> date | None:
@@ -196,8 +198,14 @@ def propose_installments(
     offer_monthly_ore: int | None = None,
     income_monthly_ore: int | None = None,
     children: bool = False,
+    first_payment_on: date | None = None,
 ) -> Proposal:
-    """Accept the offer, counter-propose, or refuse — within the policy in force on ``day``."""
+    """Accept the offer, counter-propose, or refuse — within the policy in force on ``day``.
+
+    A wished first payment date is honoured when it is no earlier than the policy's first
+    due date and no later than the longest henstand the policy allows
+    (``deferral.max_days``); otherwise the policy's first due date stands.
+    """
     bounds = policy.installments
     eligible, excluded = split_eligible(claims, policy)
     offer_ore = offer_monthly_ore
@@ -233,6 +241,13 @@ def propose_installments(
         base.legal_refs += ["gil-2-3-klage", "forvaltningsloven-22"]
         return base
     first = first_due_date(day, policy, calendar)
+    if first_payment_on is not None:
+        latest = day + timedelta(days=policy.deferral.max_days)
+        if first <= first_payment_on <= latest:
+            first = calendar.on_or_after(first_payment_on)
+            base.first_payment_wish = "as_wished"
+        else:
+            base.first_payment_wish = "outside_policy"
     required = max(min_ore, _round_up(-(-total // bounds.max_months), step_ore))
     schedule = simulate(eligible, required, policy, first, calendar, bounds.max_months)
     while schedule is None:  # interest makes the plain division too small

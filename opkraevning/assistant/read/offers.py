@@ -89,6 +89,7 @@ class Offer:
     phrase: str
     months: int | None = None  # a total over a number of months
     total_ore: int | None = None
+    certain: bool = False  # an offering verb, an amount and a period in one clause, alone
 
 
 _ABBREVIATION = re.compile(
@@ -168,6 +169,7 @@ def find_offer(text: str) -> Offer | None:
     """The writer's offer (see the module docstring), or None."""
     folded = " ".join(fold(text).replace("\u00a0", " ").split(" "))
     best: Offer | None = None
+    found = 0
     for clause in _clauses(folded):
         clause = _UNTIL_PAID.sub(" ", clause)
         if _NOT_OFFER.search(clause) and not re.search(
@@ -178,7 +180,8 @@ def find_offer(text: str) -> Offer | None:
             continue
         paired = _period_offer(clause)
         if paired is not None:
-            best = Offer(_round(paired[0]), paired[1])
+            found += 1
+            best = Offer(_round(paired[0]), paired[1], certain=_offering(clause))
             continue
         duration = _DURATION.search(clause)
         if duration and _DURATION_CONTEXT.search(clause):
@@ -191,8 +194,10 @@ def find_offer(text: str) -> Offer | None:
                 if _is_amount(m, clause) and re.search(r"k|,-", m.group(0))
             ]
             total = _number(amounts[-1].group("n")) if amounts else None
+            found += 1
             if total is not None:
-                best = Offer(_round(total / months), duration.group(0), months, int(total * 100))
+                monthly = _round(total / months)
+                best = Offer(monthly, duration.group(0), months, int(total * 100), certain=True)
             else:
                 best = Offer(None, duration.group(0), months)
             continue
@@ -201,7 +206,11 @@ def find_offer(text: str) -> Offer | None:
         )
         value = _number(lowered.group("n")) if lowered else None
         if lowered and value is not None and value >= 50:
+            found += 1
             best = Offer(_round(value), lowered.group(0))
+
+    if best is not None and found > 1 and best.certain:
+        best = Offer(best.monthly_kr, best.phrase, best.months, best.total_ore, certain=False)
     return best
 
 

@@ -127,6 +127,25 @@ def reply_cases() -> dict[str, Draft]:
         "afdrag_accepteret": _reply(
             reading("installment_request", offer_monthly_ore=100_000, claim_ids=[LOEN.id]), owed
         ),
+        "afdrag_behandles": _reply(
+            reading(
+                "installment_request",
+                offer_monthly_kr=1000,
+                claim_ids=[LOEN.id],
+                offer_certain=False,
+                offer_phrase="1.000 kr. om måneden",
+            ),
+            owed,
+        ),
+        "repraesentant": _reply(
+            reading("balance_request", on_behalf_of="relative", verified_sender=False), owed
+        ),
+        "repraesentant_doedsbo_digital_post": _reply(
+            reading("contact_update", on_behalf_of="estate", debtor_id=None),
+            [],
+            None,
+            inquiry=POST,
+        ),
         "afdrag_modforslag": _reply(
             reading("installment_request", offer_monthly_ore=20_000), [*owed, OVERDRAGET]
         ),

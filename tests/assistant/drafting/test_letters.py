@@ -36,6 +36,7 @@ ACKNOWLEDGEMENTS = {
     "kvittering",  # says we have the message and when to expect an answer
     "aftale_ophoert_betalt",  # everything is paid: nothing decided against the citizen
     "svar_mail_retur",  # tells the citizen their address bounced; decides nothing
+    "svar_afdrag_behandles",  # decides nothing: a caseworker will
     "svar_doedsbo",
     "svar_doedsfald",
     "svar_betaling_modtaget",

@@ -308,3 +308,62 @@ def test_the_dev_corpus_death_notice_gets_the_condolence_draft(dev_database: Dat
     assert reply.template == "svar_doedsfald" and "kede af at høre om dødsfaldet" in reply.body
     assert trace.situation == "estate_reported"
     assert [action.action for action in trace.actions] == ["hold", "caseworker"]
+def test_no_oracle_unidentified_and_unverified_get_the_same_answer() -> None:
+    """Whoever the writer named, registered or not, the letter is word for word the same."""
+    for inquiry in (EMAIL, POST):
+        nobody = draft_reply(
+            reading("balance_request", debtor_id=None), inquiry, None, [], POLICY, TODAY
+        )
+        someone = draft_reply(
+            reading("balance_request", verified_sender=False),
+            inquiry,
+            KARLA,
+            [HUSLEJE, LOEN],
+            POLICY,
+            TODAY,
+        )
+        assert nobody is not None and someone is not None
+        assert nobody.letter.text == someone.letter.text
+        assert nobody.letter.subject == someone.letter.subject
+        assert nobody.situation != someone.situation  # the caseworker still sees which
+    assert "Kære Karla Frederiksen" in CASES["ikke_identificeret"].letter.text  # own name
+
+
+def test_a_representative_is_asked_for_a_power_of_attorney_and_told_nothing() -> None:
+    draft = CASES["repraesentant"]
+    assert draft.situation == "representative"
+    assert "fuldmagt" in draft.letter.text
+    assert not AMOUNT.search(draft.letter.text)
+    assert draft.proposal is None and draft.actions == []
+    assert any("sagsbehandler" in reason for reason in draft.reasons)
+    estate = CASES["repraesentant_doedsbo_digital_post"]
+    assert "skifteretsattesten" in estate.letter.text
+    # verified or not, a writer for someone else gets the same letter
+    verified = draft_reply(
+        reading("balance_request", on_behalf_of="relative"), EMAIL, KARLA, [HUSLEJE], POLICY, TODAY
+    )
+    assert verified is not None and verified.letter.text == draft.letter.text
+
+
+def test_an_uncertain_amount_is_never_drafted_as_accepted() -> None:
+    held = CASES["afdrag_behandles"]
+    assert held.situation == "installment_caseworker"
+    assert held.actions == []
+    assert held.proposal is not None and held.proposal["held_because"] == "offer_uncertain"
+    assert any("ikke sikkert læst" in reason for reason in held.reasons)
+    assert not AMOUNT.search(held.letter.text)
+
+
+def test_one_installment_covering_the_whole_debt_goes_to_a_caseworker() -> None:
+    whole = draft_reply(
+        reading("installment_request", offer_monthly_kr=20_000, claim_ids=[LOEN.id]),
+        EMAIL,
+        KARLA,
+        [LOEN],
+        POLICY,
+        TODAY,
+    )
+    assert whole is not None and whole.situation == "installment_caseworker"
+    assert whole.proposal is not None
+    assert whole.proposal["held_because"] == "offer_covers_whole_debt"
+    assert whole.actions == []

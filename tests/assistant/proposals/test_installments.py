@@ -164,3 +164,18 @@ def test_deferral_within_max_days_is_granted_beyond_is_countered() -> None:
     assert (no_date.decision, no_date.until) == ("accept", date(2026, 12, 28))
     nothing = decide_deferral([_claim(100_000, status="transferred")], POLICY, DAY, CALENDAR, None)
     assert nothing.decision == "refuse"
+
+
+def test_a_wished_first_payment_date_is_honoured_within_policy() -> None:
+    claims = [_claim(600_000)]
+    wished = date(2026, 12, 21)  # a Monday, within deferral.max_days (30) of the decision
+    proposal = _propose(claims, 1000, first_payment_on=wished)
+    assert proposal.decision == "accept"
+    assert proposal.first_due_on == wished
+    assert proposal.first_payment_wish == "as_wished"
+    too_soon = _propose(claims, 1000, first_payment_on=date(2026, 11, 30))
+    assert too_soon.first_due_on is not None and too_soon.first_due_on > date(2026, 11, 30)
+    assert too_soon.first_payment_wish == "outside_policy"
+    too_late = _propose(claims, 1000, first_payment_on=date(2028, 1, 1))
+    assert too_late.first_payment_wish == "outside_policy"
+    assert too_late.first_due_on is not None and too_late.first_due_on < date(2027, 3, 1)
