@@ -33,6 +33,7 @@ class FeatureParams:
     char_max: int = 5
     bigrams: bool = True
     max_words: int = 400  # a long rambling mail: its start says what it wants
+    cue_weight: float = 0.15  # chosen by leave-one-set-out accuracy over a, b, c
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -40,6 +41,7 @@ class FeatureParams:
             "char_max": self.char_max,
             "bigrams": self.bigrams,
             "max_words": self.max_words,
+            "cue_weight": self.cue_weight,
         }
 
 
@@ -59,11 +61,15 @@ def features(
         for size in range(params.char_min, params.char_max + 1):
             found.update(f"c:{padded[i : i + size]}" for i in range(len(padded) - size + 1))
     found.update(f"s:{stem(word)}" for word in words(subject))
-    found.update(f"cue:{intent}" for intent, score in cues.items() if score > 0)
     if not found:
-        return {"empty": 1.0}
+        found.add("empty")
     scale = 1 / math.sqrt(len(found))
-    return dict.fromkeys(sorted(found), scale)
+    vector = dict.fromkeys(sorted(found), scale)
+    # the precise cue rules keep their strength however long the mail is
+    for intent, score in sorted(cues.items()):
+        if score > 0:
+            vector[f"cue:{intent}"] = min(score, 8) / 4 * params.cue_weight
+    return vector
 
 
 @dataclass

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from opkraevning.assistant.read.intent_model import features, shipped_model
+from opkraevning.assistant.read.offers import find_offer
 from opkraevning.domain.folding import fold
 
 INTENTS = (
@@ -55,6 +56,18 @@ CUES: dict[str, list[tuple[str, int]]] = {
         (r"kan ikke betale (det hele|hele beloebet|det)? ?(paa|i) (en|een|\u00e9n) gang", 1),
         (r"not able to pay it all|cannot pay (it )?all", 1),
         (r"ikke i stand til at betale", 1),
+        # German, Swedish, English and a period of any length
+        (r"in raten|ratenzahlung|monatsraten|abzahl|avbetal|betala i (?:tre |tva |fyra )?delar", 4),
+        (
+            r"\d\s*(kr\.?|kroner|dkk|,-)?\s*(i|om|pr\.?|per|hver|hvert)\s*(kvartal|halve? aar"
+            r"|anden uge|14\.? dag)",
+            3,
+        ),
+        (
+            r"(fordele|dele|betale) (det|den|beloebet|regningen|gebyret)? ?(af |op )?over (\d+"
+            r"|et|to|tre|fire|fem|seks|ti|tolv) ",
+            3,
+        ),
     ],
     "deferral_request": [
         (r"henstand", 4),
@@ -63,6 +76,16 @@ CUES: dict[str, list[tuple[str, int]]] = {
         (r"betale (den )?senere|betale foerst", 3),
         (r"postpone|defer|more time to pay|extension", 3),
         (r"(til|efter) (den )?\d{1,2}\.\s*[a-z]+", 1),
+        (
+            r"zahlungsaufschub|aufschub|stundung|spaeter (?:zu )?(?:be)?zahlen|anstaand|skjuta upp",
+            4,
+        ),
+        (
+            r"(kan|ka'?) (det|vi|jeg|i) (\w+ )?vente?'?\b|vente med (at )?betal"
+            r"|give mig et par maaneder",
+            3,
+        ),
+        (r"\bpause\b|betale (lidt )?senere|senere betal", 3),
     ],
     "payment_notice": [
         # the writer's own act: "jeg har betalt", "det er overført i dag" — not
@@ -76,6 +99,16 @@ CUES: dict[str, list[tuple[str, int]]] = {
         (r"(i|we) (have |just |already )?paid|payment (has been|was) made|receipt", 4),
         (r"betaler (hele beloebet|det hele|resten|regningen|beloebet) (paa|i|den|om)", 3),
         (r"overfoert (i dag|i gaar)", 3),
+        (
+            r"ueberwiesen|bezahlt habe|habe .{0,40}bezahlt|betalade|har betalat"
+            r"|har (?:nu )?overfoert",
+            4,
+        ),
+        (
+            r"(blev|er|var) (betalt|overfoert|indbetalt) (i gaar|i dag|i fredags|i mandags|den \d)",
+            3,
+        ),
+        (r"(jeg|vi) (overfoerte|betalte|indbetalte) ", 3),
     ],
     "dispute": [
         (rf"{_NOT}uenig|ikke enig", 4),
@@ -88,6 +121,12 @@ CUES: dict[str, list[tuple[str, int]]] = {
         (r"det maa vaere en fejl|er en fejl", 3),
         (r"udmeldt", 2),
         (rf"{_NOT}dispute|incorrect|wrong amount|never received", 3),
+        (r"hvorfor (skal|faar|kommer|har|er|staar)|why (do|did|should|is)|warum", 3),
+        (
+            r"(det|den|regningen|beloebet) (er|passer) ikke (rigtig|korrekt)|passer ikke"
+            r"|not correct",
+            3,
+        ),
         (r"forstaar ikke (den|det|hvad|regningen|kravet)", 1),
     ],
     "balance_request": [
@@ -96,6 +135,13 @@ CUES: dict[str, list[tuple[str, int]]] = {
         (r"restbeloeb|hvad (der )?mangler", 2),
         (r"send[e]? (den|regningen|fakturaen|brevet) igen|kopi af (regningen|fakturaen)", 4),
         (r"how much do i owe|statement|balance", 4),
+        (r"wie ?viel .{0,30}(schulde|offen)|kontoauszug|hur mycket .{0,20}(skyld|kvar)", 4),
+        (
+            r"ikke skylder mere|skylder (jeg )?(stadig|mere|noget)|hvad (staar|mangler) (jeg"
+            r"|hun|han|vi|min)",
+            3,
+        ),
+        (r"(mangler|skylder) (min|hun|han) \w+ (at betale|i alt)|hvor meget (hun|han) mangler", 3),
     ],
     "contact_update": [
         (r"ny(e)? adresse|adresseaendring|flyttet|flytter til", 4),
@@ -107,8 +153,17 @@ CUES: dict[str, list[tuple[str, int]]] = {
         (r"\b(mange |tusind )?tak for (hjaelpen|en hurtig|behandlingen|svaret)", 2),
         (r"svindel|phishing|er det jer|hvem er i", 5),
         (r"mobilepay|hvordan (kan jeg )?betale|how (can|do) i pay", 4),
+        (r"^\W*$|^\W*(modtaget|ok|okay|tak|fint|super)\W*$", 4),
     ],
 }
+_LATER_MONTH = (
+    r"(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)"
+)
+_PAY_LATER = re.compile(
+    r"(?:betale?|betaler|pay|zahlen|betala)\b.{0,40}\b(?:til|i|efter|den|naar|when|in|bis|efter)\b"
+    rf".{{0,25}}(?:{_LATER_MONTH}|\d{{1,2}}\.|jul|loen|pension|su\b|penge|paycheck)"
+    rf"|(?:vente|vent'?|wait|warten)\b.{{0,40}}(?:{_LATER_MONTH}|\d{{1,2}}\.|jul|loen|pension)"
+)
 _COMPILED = {
     intent: [(re.compile(pattern), weight) for pattern, weight in cues]
     for intent, cues in CUES.items()
@@ -152,6 +207,15 @@ def _cue_matches(text: str) -> tuple[dict[str, int], dict[str, list[str]]]:
             if match:
                 scores[intent] = scores.get(intent, 0) + weight
                 cues.setdefault(intent, []).append(match.group(0))
+    # an amount per period or over months is an installment plan; a date to pay it all
+    # by, without one, is a deferral
+    offer = find_offer(text)
+    if offer is not None and (offer.monthly_kr or offer.months):
+        scores["installment_request"] = scores.get("installment_request", 0) + 3
+        cues.setdefault("installment_request", []).append(offer.phrase)
+    elif _PAY_LATER.search(folded):
+        scores["deferral_request"] = scores.get("deferral_request", 0) + 3
+        cues.setdefault("deferral_request", []).append(_PAY_LATER.search(folded).group(0))  # type: ignore[union-attr]
     # a request to pay later in full is a deferral, not a notice of payment
     if scores.get("deferral_request") and scores.get("payment_notice"):
         scores["payment_notice"] = max(0, scores["payment_notice"] - 3)

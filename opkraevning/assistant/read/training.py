@@ -25,7 +25,7 @@ class TrainParams:
     learning_rate: float = 1.0
     l2: float = 1e-4
     min_count: int = 2
-    prune: float = 0.002
+    prune: float = 0.01
     seed: int = 14
 
     def to_json(self) -> dict[str, float | int]:
