@@ -130,8 +130,8 @@ def main() -> None:
                     wrong_cases.append(
                         f"  WRONG {kind}: expected {expected}, read {reading.debtor_id}"
                         f" ({reading.match_reason}); evidence "
-                        + ", ".join(f"{e['kind']}={e['debtor_id']}" for e in reading.evidence)
-                        + f"; text {parsed['body'][:160]!r}"
+                        + ", ".join(f"{e.kind}={e.debtor_id}" for e in reading.evidence)
+                        + f"; text {parsed.body[:160]!r}"
                     )
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         every = sorted(ms for values in latencies.values() for ms in values)

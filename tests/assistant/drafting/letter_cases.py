@@ -130,7 +130,7 @@ def reply_cases() -> dict[str, Draft]:
         "afdrag_behandles": _reply(
             reading(
                 "installment_request",
-                offer_monthly_kr=1000,
+                offer_monthly_ore=100_000,
                 claim_ids=[LOEN.id],
                 offer_certain=False,
                 offer_phrase="1.000 kr. om måneden",

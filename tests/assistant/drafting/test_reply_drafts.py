@@ -356,7 +356,7 @@ def test_an_uncertain_amount_is_never_drafted_as_accepted() -> None:
 
 def test_one_installment_covering_the_whole_debt_goes_to_a_caseworker() -> None:
     whole = draft_reply(
-        reading("installment_request", offer_monthly_kr=20_000, claim_ids=[LOEN.id]),
+        reading("installment_request", offer_monthly_ore=2_000_000, claim_ids=[LOEN.id]),
         EMAIL,
         KARLA,
         [LOEN],
