@@ -97,6 +97,10 @@ NAMES: dict[str, dict[str, str]] = {
         "registered_email": "kendt e-mailadresse",
         "bounced_recipient": "returneret modtager",
         "name_and_address": "navn og adresse",
+        "household_first_name": "fornavn på afsenderens adresse",
+        "signature_cvr": "CVR-nummer i underskriften",
+        "signature_cpr": "CPR-nummer i underskriften",
+        "returned_claim": "kravet i det returnerede brev",
     },
     "evidence_field": {
         "memo_sender": "Digital Post-afsender",
@@ -105,8 +109,14 @@ NAMES: dict[str, dict[str, str]] = {
         "in_reply_to": "svarhenvisningen",
         "from": "afsenderadressen",
         "report": "returmeldingen",
+        "signature": "underskriften",
     },
-    "proposal_decision": {"accept": "bevilges", "counter": "modforslag", "refuse": "afslag"},
+    "proposal_decision": {
+        "accept": "bevilges",
+        "counter": "modforslag",
+        "refuse": "afslag",
+        "caseworker": "afgøres af en sagsbehandler",
+    },
     "draft_action": {
         "agreement": "aftalen oprettes",
         "hold": "kravene sættes på pause",

@@ -259,7 +259,9 @@ def _verified_letter(
         held = _hold_for_caseworker(proposal, reading)
         if held is not None:
             proposal.needs_caseworker = True
-            data = {**proposal.to_json(), "decision": "caseworker", "held_because": held}
+            data = InstallmentProposal.model_validate(
+                {**proposal.to_json(), "decision": "caseworker", "held_because": held}
+            )
             return "installment_caseworker", "svar_afdrag_behandles", base, [], data
         template = {
             "accept": "svar_afdrag_accepteret",
@@ -598,9 +600,10 @@ def draft_reply(
         policy_version=policy.version,
     )
     _social_considerations(draft, reading)
-    if proposal and proposal.get("held_because"):
+    held_because = getattr(proposal, "held_because", None)
+    if held_because in HELD_REASONS:
         phrase = reading.offer_phrase or "intet beløb fundet"
-        draft.reasons.append(HELD_REASONS[proposal["held_because"]].format(phrase=phrase))
+        draft.reasons.append(HELD_REASONS[str(held_because)].format(phrase=phrase))
     if not details or via_post:
         return draft
     if policy.letters.secure_email_to_verified:
