@@ -308,6 +308,8 @@ def test_the_dev_corpus_death_notice_gets_the_condolence_draft(dev_database: Dat
     assert reply.template == "svar_doedsfald" and "kede af at høre om dødsfaldet" in reply.body
     assert trace.situation == "estate_reported"
     assert [action.action for action in trace.actions] == ["hold", "caseworker"]
+
+
 def test_no_oracle_unidentified_and_unverified_get_the_same_answer() -> None:
     """Whoever the writer named, registered or not, the letter is word for word the same."""
     for inquiry in (EMAIL, POST):
