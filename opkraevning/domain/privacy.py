@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-_CPR_IN_TEXT = re.compile(r"(?<!\d)(\d{6})[-\s]?\d{4}(?!\d)")
+from opkraevning.domain.cpr import mask_cprs
 
 
 def mask_cpr(cpr: str | None) -> str | None:
@@ -18,5 +16,5 @@ def mask_cpr(cpr: str | None) -> str | None:
 
 
 def redact_cpr_in_text(text: str) -> str:
-    """Mask anything in free text that is shaped like a CPR number (for log lines)."""
-    return _CPR_IN_TEXT.sub(lambda m: f"{m.group(1)}-****", text)
+    """Mask anything in free text shaped like a CPR number (log lines, citizen text on pages)."""
+    return mask_cprs(text)

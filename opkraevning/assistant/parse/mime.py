@@ -15,15 +15,18 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email.header import decode_header, make_header
+from email.headerregistry import Address
 from email.message import EmailMessage, Message
 from email.policy import compat32
 from email.policy import default as default_policy
-from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from email.utils import parseaddr, parsedate_to_datetime
 from typing import Any
 
 from inscriptis import get_text
 from inscriptis.css_profiles import CSS_PROFILES
 from inscriptis.model.config import ParserConfig
+
+from opkraevning.domain.text import nul_free
 
 MAX_ATTACHMENTS = 50
 MAX_TEXT_CHARS = 200_000
@@ -82,24 +85,118 @@ KEPT_HEADERS = (
 )
 
 
-def _raw_header(message: Message, name: str) -> str | None:
-    """A header as text, decoding RFC 2047 words leniently; None when absent."""
-    try:
-        value = message.get(name)
-    except Exception:
-        value = None
-        try:
-            raw = compat32_headers(message).get(name)
-        except Exception:
-            raw = None
-        if raw is not None:
-            try:
-                value = str(make_header(decode_header(str(raw))))
-            except Exception:
-                value = str(raw)
-    if value is None:
+MAX_HEADER_CHARS = 10_000  # longer header values are cut before parsing (the parser is slow)
+# Codecs Python calls text encodings that no mail charset can mean: they raise on any
+# input or turn bytes into something that is not the text (escapes, IDNA, punycode).
+_NOT_A_MAIL_CHARSET = {"undefined", "unicode-escape", "raw-unicode-escape", "punycode", "idna"}
+
+
+def text_codec(declared: str | None) -> str | None:
+    """The Python codec for a declared charset; None when it is not a text encoding.
+
+    ``codecs.lookup`` also finds ``rot13``, ``hex``, ``zlib``, ``base64_codec`` (bytes
+    to bytes) and ``undefined`` (always raises): they are treated as unknown charsets.
+    """
+    if not declared:
         return None
-    return " ".join(str(value).split())
+    try:
+        info = codecs.lookup(declared)
+    except Exception:  # LookupError, or a name with a NUL in it
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_A_MAIL_CHARSET:
+        return None
+    return info.name
+
+
+def _eight_bit(value: str) -> str:
+    """A raw header value with its 8-bit bytes read as UTF-8, else windows-1252/Latin-1.
+
+    The email package keeps undeclared 8-bit header bytes as surrogates and shows them
+    as U+FFFD; old clients send Latin-1 there, so that is what such bytes mean.
+    """
+    try:
+        data = value.encode("ascii", "surrogateescape")
+    except UnicodeEncodeError:  # already real text
+        return value
+    if data.isascii():
+        return value
+    for codec in ("utf-8", "cp1252"):
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _header_sources(message: Message, name: str) -> list[str]:
+    """Every raw value of the named header (8-bit bytes decoded, unfolded, NUL-free)."""
+    try:
+        items = message.raw_items()
+    except Exception:
+        return []
+    sources = []
+    for key, value in items:
+        if key.lower() == name.lower():
+            unfolded = "".join(_eight_bit(str(value)).splitlines())
+            sources.append(nul_free(unfolded))
+    return sources
+
+
+def _parsed(name: str, source: str, defects: list[str] | None = None) -> Any:
+    if len(source) > MAX_HEADER_CHARS:
+        if defects is not None:
+            defects.append(f"{name} header of {len(source)} characters cut")
+        source = source[:MAX_HEADER_CHARS]
+    try:
+        return default_policy.header_factory(name, source)
+    except Exception:
+        return None
+
+
+def _raw_header(message: Message, name: str, defects: list[str] | None = None) -> str | None:
+    """The first such header as text, RFC 2047 words decoded leniently; None when absent."""
+    sources = _header_sources(message, name)
+    if not sources:
+        return None
+    header = _parsed(name, sources[0], defects)
+    if header is not None:
+        value = str(header)
+    else:
+        try:
+            value = str(make_header(decode_header(sources[0][:MAX_HEADER_CHARS])))
+        except Exception:
+            value = sources[0][:MAX_HEADER_CHARS]
+    return nul_free(" ".join(value.split()))
+
+
+def _addresses(message: Message, name: str, defects: list[str]) -> list[Address] | None:
+    """The parsed address list of every such header (RFC 5322 via headerregistry).
+
+    Never the decoded display text: an encoded word that decodes to an address, or to
+    "a, b", is a display name, not a mailbox. None when a header cannot be parsed.
+    """
+    found: list[Address] = []
+    for source in _header_sources(message, name):
+        if len(source) > MAX_HEADER_CHARS:
+            defects.append(f"{name} header of {len(source)} characters not read")
+            return None
+        header = _parsed(name, source)
+        addresses = getattr(header, "addresses", None)
+        if addresses is None:
+            defects.append(f"unreadable {name} header")
+            return None
+        found.extend(addresses)
+    return found
+
+
+def _is_mailbox(address: Address) -> bool:
+    return bool(address.username and address.domain and "@" in address.addr_spec)
+
+
+def _one_mailbox(addresses: list[Address] | None) -> Address | None:
+    if addresses is None or len(addresses) != 1 or not _is_mailbox(addresses[0]):
+        return None
+    return addresses[0]
 
 
 def compat32_headers(message: Message) -> Message:
@@ -114,14 +211,13 @@ def decode_text(payload: bytes, declared: str | None, defects: list[str]) -> str
     """Declared charset → UTF-8 → windows-1252; each fallback is recorded."""
     tried: list[str] = []
     if declared:
-        try:
-            codecs.lookup(declared)
-        except LookupError:
+        codec = text_codec(declared)
+        if codec is None:
             defects.append(f"unknown charset {declared!r}")
         else:
             try:
-                return payload.decode(declared)
-            except UnicodeDecodeError:
+                return nul_free(payload.decode(codec))
+            except (UnicodeError, LookupError):
                 tried.append(declared)
     if "utf-8" not in tried and (declared or "").lower() not in ("utf-8", "utf8"):
         try:
@@ -131,10 +227,10 @@ def decode_text(payload: bytes, declared: str | None, defects: list[str]) -> str
         else:
             if tried:
                 defects.append(f"charset {declared!r} did not fit; decoded as utf-8")
-            return text
+            return nul_free(text)
     if declared or tried:
         defects.append(f"charset {declared!r} did not fit; decoded as windows-1252")
-    return payload.decode("windows-1252", errors="replace")
+    return nul_free(payload.decode("windows-1252", errors="replace"))
 
 
 def _payload_bytes(part: Message, defects: list[str]) -> bytes:
@@ -176,9 +272,9 @@ def _filename(part: Message) -> str | None:
     if name is None:
         return None
     try:
-        return str(make_header(decode_header(name)))
+        return nul_free(str(make_header(decode_header(name))))
     except Exception:
-        return str(name)
+        return nul_free(str(name))
 
 
 def _is_attachment(part: Message) -> bool:
@@ -254,6 +350,31 @@ def _load(raw: bytes, defects: list[str]) -> Message:
     return message
 
 
+def _read_addresses(message: Message, parsed: ParsedMail) -> None:
+    """Sender, recipients, Reply-To and Return-Path from the parsed address lists.
+
+    Exactly one From mailbox or no sender at all (the message is then unverified):
+    two From mailboxes, a group, or a display name without an address say nobody.
+    """
+    senders = _addresses(message, "From", parsed.defects)
+    sender = _one_mailbox(senders)
+    if sender is not None:
+        parsed.from_address = sender.addr_spec.strip().lower()
+        parsed.from_name = nul_free(sender.display_name) or None
+    else:
+        count = len(senders) if senders is not None else 0
+        parsed.defects.append(f"From names {count} mailboxes, not exactly one; sender unknown")
+        parsed.from_name = nul_free(" ".join(a.display_name for a in senders or [])) or None
+    recipients = (_addresses(message, "To", parsed.defects) or []) + (
+        _addresses(message, "Cc", parsed.defects) or []
+    )
+    parsed.to = [a.addr_spec.lower() for a in recipients if _is_mailbox(a)]
+    reply_to = _one_mailbox(_addresses(message, "Reply-To", parsed.defects))
+    parsed.reply_to = reply_to.addr_spec.lower() if reply_to else None
+    return_path = _raw_header(message, "Return-Path")  # the envelope sender; never trusted
+    parsed.return_path = parseaddr(return_path)[1].lower() if return_path is not None else None
+
+
 def parse_mail(raw: bytes) -> ParsedMail:
     """Read a raw RFC 5322 message. Never raises; problems are in ``defects``."""
     parsed = ParsedMail()
@@ -267,19 +388,10 @@ def parse_mail(raw: bytes) -> ParsedMail:
     parsed.defects.extend(type(defect).__name__ for defect in message.defects)
 
     def header(name: str) -> str | None:
-        return _raw_header(message, name)
+        return _raw_header(message, name, parsed.defects)
 
     parsed.message_id = header("Message-ID")
-    name, address = parseaddr(header("From") or "")
-    parsed.from_address = address.strip().lower() or None
-    parsed.from_name = name or None
-    parsed.to = [
-        addr.lower() for _, addr in getaddresses([header("To") or "", header("Cc") or ""]) if addr
-    ]
-    reply_to = parseaddr(header("Reply-To") or "")[1]
-    parsed.reply_to = reply_to.lower() or None
-    return_path = parseaddr(header("Return-Path") or "")[1]
-    parsed.return_path = return_path.lower() if header("Return-Path") is not None else None
+    _read_addresses(message, parsed)
     parsed.subject = header("Subject") or ""
     parsed.in_reply_to = header("In-Reply-To")
     parsed.references = (header("References") or "").split()
