@@ -27,8 +27,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 from typing import Protocol
 
 import httpx
@@ -40,6 +41,7 @@ from opkraevning.assistant.parse.thread_links import case_token
 from opkraevning.domain.cpr import contains_cpr
 from opkraevning.logs import message_context
 from opkraevning.mailbox.formats.memo import OutgoingMemo, build_memo, validation_errors
+from opkraevning.mailbox.headers import HeaderError, check_headers_read_back, mailbox
 from opkraevning.mailbox.mail_login import RelayError, imap_login, relay_connection
 from opkraevning.mailbox.oauth2 import TokenSource
 from opkraevning.settings import Settings
@@ -222,26 +224,37 @@ class Outbox:
             raise PermanentSendError("the letter has no recipient address")
         relay = self.settings.relay
         sender = relay.from_address or self.settings.accepted_recipients[0]
-        message = EmailMessage()
-        message["From"] = formataddr((self.settings.digital_post.sender_label, sender))
-        message["To"] = letter.recipient
         assert letter.id is not None
         token = case_token(letter.id)
         subject = letter.subject if token in letter.subject else f"{letter.subject} {token}"
-        message["Subject"] = subject.strip()
-        message["Date"] = format_datetime(self.clock())
-        message["Message-ID"] = letter.message_id
+        try:
+            headers: dict[str, str | Address] = {
+                "From": mailbox(sender, self.settings.digital_post.sender_label),
+                "To": mailbox(letter.recipient),
+                "Subject": subject.strip(),
+                "Date": format_datetime(self.clock()),
+                "Message-ID": letter.message_id or "",
+            }
+        except HeaderError as exc:
+            raise PermanentSendError(str(exc)) from exc
         if letter.inbound_message_id is not None:
             inbound = session.get(InboundMessage, letter.inbound_message_id)
             if inbound is not None and inbound.message_id:
                 parsed = parsed_or_none(inbound) if inbound.parsed is not None else None
                 earlier = parsed.mail.references if parsed and parsed.mail else []
-                message["In-Reply-To"] = inbound.message_id
-                message["References"] = " ".join([*earlier, inbound.message_id])
+                headers["In-Reply-To"] = inbound.message_id
+                headers["References"] = " ".join([*earlier, inbound.message_id])
         if letter.kind in AUTOMATIC_KINDS or letter.approved_by in (None, POLICY_APPROVER):
-            message["Auto-Submitted"] = "auto-generated"
-        message["X-Auto-Response-Suppress"] = "All"
-        message.set_content(body)
+            headers["Auto-Submitted"] = "auto-generated"
+        headers["X-Auto-Response-Suppress"] = "All"
+        message = EmailMessage()
+        try:
+            for name, value in headers.items():
+                message[name] = value
+            message.set_content(body)
+            check_headers_read_back(message, headers)
+        except (HeaderError, ValueError, TypeError) as exc:  # e.g. CR/LF in a value
+            raise PermanentSendError(f"a header could not be written: {exc}") from exc
         return message
 
     def _send_email(self, message: EmailMessage) -> None:

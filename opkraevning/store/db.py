@@ -11,6 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
+from opkraevning.domain.text import nul_free
+
 CONNECT_TIMEOUT = 10  # seconds, PostgreSQL
 
 
@@ -33,7 +35,39 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     if "connect_timeout" not in parsed.query:  # an unreachable server fails, never hangs
         kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", CONNECT_TIMEOUT)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    event.listen(engine, "before_cursor_execute", _no_nul_in_text, retval=True)
+    return engine
+
+
+def _nul_free_value(value: Any) -> Any:
+    return nul_free(value) if isinstance(value, str) else value
+
+
+def _nul_free_parameters(parameters: Any) -> Any:
+    if isinstance(parameters, dict):
+        if any(isinstance(v, str) and "\x00" in v for v in parameters.values()):
+            return {key: _nul_free_value(value) for key, value in parameters.items()}
+        return parameters
+    if isinstance(parameters, tuple) and any(
+        isinstance(v, str) and "\x00" in v for v in parameters
+    ):
+        return tuple(_nul_free_value(value) for value in parameters)
+    return parameters
+
+
+def _no_nul_in_text(
+    _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, executemany: bool
+) -> tuple[str, Any]:
+    """PostgreSQL text cannot hold U+0000: a NUL that got this far becomes U+2400.
+
+    The last guard, so that no text from outside makes a transaction fail on every
+    retry (a subject, an address, an error message quoting them). The raw bytes are
+    ``bytea`` and untouched; the parsers already give NUL-free text on both databases.
+    """
+    if executemany and isinstance(parameters, list):
+        return statement, [_nul_free_parameters(row) for row in parameters]
+    return statement, _nul_free_parameters(parameters)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -10,6 +10,7 @@ from email.policy import default as default_policy
 from sqlmodel import Session, select
 
 from opkraevning.domain.inbound import ParsedMessage
+from opkraevning.domain.text import nul_free
 from opkraevning.store.models import InboundMessage, MessageState
 from opkraevning.store.types import utcnow
 
@@ -28,7 +29,7 @@ def _headers(raw: bytes, *names: str) -> dict[str, str | None]:
             value = headers.get(name)
         except Exception:
             value = None
-        found[name] = " ".join(str(value).split()) if value else None
+        found[name] = nul_free(" ".join(str(value).split())) if value else None
     return found
 
 
@@ -54,6 +55,7 @@ def store_raw_message(
     headers = _headers(raw, "Message-ID", "From", "Subject")
     if message_id is None:
         message_id = headers["Message-ID"]
+    message_id = nul_free(message_id) if message_id else message_id
     key = dedup_key(message_id, content_sha256)
     existing = session.exec(select(InboundMessage).where(InboundMessage.dedup_key == key)).first()
     if existing is not None:
@@ -67,8 +69,8 @@ def store_raw_message(
         content_sha256=content_sha256,
         raw=raw,
         raw_size=len(raw),
-        envelope_from=envelope_from,
-        envelope_to=envelope_to,
+        envelope_from=nul_free(envelope_from) if envelope_from else envelope_from,
+        envelope_to=[nul_free(address) for address in envelope_to] if envelope_to else envelope_to,
         from_address=headers["From"],
         subject=headers["Subject"],
     )

@@ -249,3 +249,47 @@ def test_digital_post_letter_is_valid_memo_with_case_reference(
     assert memo.replies_to[0].case_id == "OPK-D1"
     assert memo.message_uuid == letter.message_id
     assert "CPR-nummer" in memo.text  # allowed by Digital Post, never by email
+
+
+# -- issue 15 items 8, 9 and 14: one recipient, every CPR spelling, headers read back -----
+
+
+def test_the_from_header_is_one_mailbox_with_the_comma_in_the_name(
+    database: Database, sink: Sink
+) -> None:
+    _debtor(database)
+    _letter(database, subject="Svar på din henvendelse – æøå")
+    Outbox(database.engine, _settings(sink.port), clock=lambda: NOW).send_due()
+    [message] = sink.messages()
+    [sender] = message["From"].addresses
+    assert sender.display_name == "Norddjurs Kommune, Opkrævningen"
+    assert sender.addr_spec == "opk@kommune.dk"
+    assert [a.addr_spec for a in message["To"].addresses] == ["ane@example.dk"]
+    assert message["Subject"].startswith("Svar på din henvendelse – æøå [OPK-")
+
+
+@pytest.mark.parametrize(
+    "recipient",
+    ["ane@example.dk, bo@example.dk", "ane@example.dk\r\nBcc: bo@example.dk", "ane", "a@b@c"],
+)
+def test_a_reply_has_exactly_one_recipient(database: Database, sink: Sink, recipient: str) -> None:
+    _debtor(database)
+    letter_id = _letter(database, recipient=recipient)
+    result = Outbox(database.engine, _settings(sink.port), clock=lambda: NOW).send_due()
+    assert result.failed == 1
+    assert sink.received == []
+    assert _get(database, letter_id).state == "failed"
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["250756\u20133219", "250756 - 3219", "2507 563219", "25.07.56-3219", "cpr2507563219x"],
+)
+def test_every_cpr_spelling_is_refused_by_email(
+    database: Database, sink: Sink, spelling: str
+) -> None:
+    _debtor(database)
+    letter_id = _letter(database, body=f"Vi har noteret {spelling}.")
+    result = Outbox(database.engine, _settings(sink.port), clock=lambda: NOW).send_due()
+    assert result.failed == 1 and sink.received == []
+    assert "CPR" in (_get(database, letter_id).last_error or "")
