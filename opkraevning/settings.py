@@ -179,6 +179,8 @@ class DigitalPostSettings(_Group):
     api_token: str = ""
     send_url: str = ""  # SF1601-style sending endpoint
     poll_interval_seconds: float = Field(default=60.0, gt=0)
+    # the largest MeMo read (drop directory and NgDP); larger files stay where they are
+    max_memo_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     sender_cvr: str = "29189919"  # the municipality's CVR (Norddjurs Kommune)
     sender_label: str = "Norddjurs Kommune, Opkrævningen"
 

@@ -6,7 +6,7 @@ import asyncio
 
 from sqlalchemy.engine import Engine
 
-from opkraevning.mailbox.sources.digital_post import NgdpClient, poll_drop_dir
+from opkraevning.mailbox.sources.digital_post import DropDirectory, NgdpClient
 from opkraevning.runners.loop import periodic
 from opkraevning.settings import Settings
 
@@ -16,12 +16,13 @@ async def run(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:
     if not config.enabled:
         return
     client = NgdpClient(config.api_url, config.api_token) if config.api_url else None
+    drop = DropDirectory(config.drop_dir, config.max_memo_bytes) if config.drop_dir else None
 
     def work() -> int:
         found = 0
-        if config.drop_dir is not None:
-            config.drop_dir.mkdir(parents=True, exist_ok=True)
-            found += poll_drop_dir(engine, config.drop_dir).stored
+        if drop is not None:
+            drop.directory.mkdir(parents=True, exist_ok=True)
+            found += drop.poll(engine).stored
         if client is not None:
             found += client.pull_once(engine).stored
         return found

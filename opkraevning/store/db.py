@@ -24,6 +24,9 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine that never puts bound parameters (CPR numbers, citizen text) into the
+    text of its exceptions, and so never into a log line or a traceback."""
+    kwargs.setdefault("hide_parameters", True)
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":

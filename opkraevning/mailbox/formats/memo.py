@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -23,8 +24,12 @@ from opkraevning.store.types import utcnow
 
 NS = "https://DigitalPost.dk/MeMo-1"
 _N = {"memo": NS}
+MAX_MEMO_BYTES = 50 * 1024 * 1024  # the default of settings.digital_post.max_memo_bytes
+# huge_tree lifts libxml2's 10 MB text-node limit (a MeMo carries its attachments as
+# base64 text); entities stay unresolved, no DTD, no network, so it is still safe
+# against XXE and entity expansion. The size is bounded before parsing instead.
 _PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True, remove_comments=True
 )
 
 
@@ -132,8 +137,24 @@ def _files(body: Any) -> list[MemoFile]:
     return files
 
 
-def parse_memo(raw: bytes) -> MemoMessage:
+_DOCTYPE = re.compile(rb"<!doctype", re.IGNORECASE)
+
+
+def _has_dtd(raw: bytes) -> bool:
+    """A DOCTYPE anywhere (it is only legal before the root; elsewhere it sits in a
+    comment or CDATA). MeMo has none; refusing it up front keeps entity tricks away
+    from the huge-tree parser whatever libxml2 would do with them."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raw = raw.decode("utf-16", errors="replace").encode("utf-8")
+    return _DOCTYPE.search(raw) is not None
+
+
+def parse_memo(raw: bytes, max_bytes: int = MAX_MEMO_BYTES) -> MemoMessage:
     """Read a MeMo 1.1 or 1.2 message. Raises :class:`MemoError` when it cannot."""
+    if len(raw) > max_bytes:
+        raise MemoError(f"MeMo of {len(raw)} bytes is over the limit of {max_bytes} bytes")
+    if _has_dtd(raw):
+        raise MemoError("not a MeMo message: it has a document type declaration (DTD)")
     try:
         root = etree.fromstring(raw, _PARSER)
     except etree.XMLSyntaxError as exc:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import httpx
@@ -14,7 +16,7 @@ from opkraevning.mailbox.formats.memo import (
     parse_memo,
     validation_errors,
 )
-from opkraevning.mailbox.sources.digital_post import NgdpClient, poll_drop_dir
+from opkraevning.mailbox.sources.digital_post import DropDirectory, NgdpClient, poll_drop_dir
 from opkraevning.store.models import InboundMessage
 from tests.conftest import SHARED, Database
 from tests.mailbox.ngdp_standin import TOKEN, ngdp_standin
@@ -82,6 +84,7 @@ def test_schema_catches_a_broken_message() -> None:
         (BROKEN, "not well-formed XML"),
         (b"<html><body>hej</body></html>", "not a MeMo message"),
         (b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>', "not a MeMo"),
+        (b"<?xml version='1.0'?><!-- <a --><!doctype x [<!ENTITY e 'x'>]><x>&e;</x>", "DTD"),
     ],
 )
 def test_unreadable_memo_says_why(raw: bytes, reason: str) -> None:
@@ -156,4 +159,163 @@ def test_ngdp_wrong_token_is_refused(database: Database) -> None:
         with pytest.raises(httpx.HTTPStatusError):
             client.pull_once(database.engine)
         client.close()
+    assert _stored(database) == []
+
+
+# -- issue 15 items 4 and 5: complete files only, nothing moved unstored, large MeMo --------
+
+
+def test_a_file_written_in_two_parts_is_taken_only_when_complete(
+    database: Database, tmp_path: Path
+) -> None:
+    complete = _citizen_memo()
+    path = tmp_path / "a.xml"
+    drop = DropDirectory(tmp_path)
+    path.write_bytes(complete[: len(complete) // 2])
+    assert drop.poll(database.engine).stored == 0  # first sight: never taken
+    with path.open("ab") as out:
+        out.write(complete[len(complete) // 2 :])
+    assert drop.poll(database.engine).stored == 0  # it changed since the last poll
+    assert drop.poll(database.engine).stored == 1  # stable across two polls
+    [message] = _stored(database)
+    assert message.raw == complete
+    assert [p.name for p in (tmp_path / "processed").iterdir()] == ["a.xml"]
+    assert not (tmp_path / "invalid").exists()
+
+
+def test_a_half_file_that_stops_for_a_while_is_not_set_aside_unstored(
+    database: Database, tmp_path: Path
+) -> None:
+    """The sender pauses longer than a poll: the half is not MeMo, so it waits to settle."""
+    complete = _citizen_memo()
+    path = tmp_path / "a.xml"
+    drop = DropDirectory(tmp_path, settle_seconds=60)
+    path.write_bytes(complete[: len(complete) // 2])
+    for _ in range(3):
+        assert drop.poll(database.engine).stored == 0
+    assert _stored(database) == [] and path.exists()
+    with path.open("ab") as out:
+        out.write(complete[len(complete) // 2 :])
+    drop.poll(database.engine)
+    assert drop.poll(database.engine).stored == 1
+    assert [m.raw for m in _stored(database)] == [complete]
+    assert not (tmp_path / "invalid").exists()
+
+
+def test_a_broken_file_that_settled_is_stored_then_set_aside(
+    database: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "b.xml"
+    path.write_bytes(BROKEN)
+    old = time.time() - 120
+    os.utime(path, (old, old))
+    drop = DropDirectory(tmp_path, settle_seconds=60)
+    drop.poll(database.engine)
+    assert drop.poll(database.engine).invalid == 1
+    assert [m.raw for m in _stored(database)] == [BROKEN]
+    assert (tmp_path / "invalid" / "b.xml").read_bytes() == BROKEN
+
+
+def test_a_half_file_stable_over_one_poll_is_still_not_taken_before_it_settles(
+    database: Database, tmp_path: Path
+) -> None:
+    complete = _citizen_memo()
+    path = tmp_path / "b.xml"
+    drop = DropDirectory(tmp_path)
+    path.write_bytes(complete[:100])
+    drop.poll(database.engine)
+    path.write_bytes(complete)  # rewritten before the next poll
+    assert drop.poll(database.engine).stored == 0
+    assert drop.poll(database.engine).stored == 1
+    assert [m.raw for m in _stored(database)] == [complete]
+
+
+def test_a_directory_named_xml_blocks_nothing_and_temporary_names_wait(
+    database: Database, tmp_path: Path
+) -> None:
+    (tmp_path / "a.xml").mkdir()
+    (tmp_path / "b.xml").write_bytes(_citizen_memo())
+    (tmp_path / "c.xml.tmp").write_bytes(_citizen_memo("skrives stadig"))
+    (tmp_path / ".d.xml").write_bytes(_citizen_memo("skjult"))
+    drop = DropDirectory(tmp_path)
+    drop.poll(database.engine)
+    assert drop.poll(database.engine).stored == 1
+    assert (tmp_path / "a.xml").is_dir()
+    assert (tmp_path / "c.xml.tmp").exists() and (tmp_path / ".d.xml").exists()
+    assert poll_drop_dir(database.engine, tmp_path).stored == 0  # and the one-shot too
+
+
+def _break_inserts(database: Database) -> None:
+    with database.engine.begin() as connection:
+        if database.kind == "sqlite":
+            connection.exec_driver_sql(
+                "CREATE TRIGGER fail_insert BEFORE INSERT ON inbound_message "
+                "BEGIN SELECT RAISE(ABORT, 'simulated disk failure'); END"
+            )
+        else:
+            connection.exec_driver_sql(
+                "CREATE FUNCTION fail_insert() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'simulated disk failure'; END $$ LANGUAGE plpgsql"
+            )
+            connection.exec_driver_sql(
+                "CREATE TRIGGER fail_insert BEFORE INSERT ON inbound_message "
+                "FOR EACH ROW EXECUTE FUNCTION fail_insert()"
+            )
+
+
+def _mend_inserts(database: Database) -> None:
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "DROP TRIGGER fail_insert"
+            + ("" if database.kind == "sqlite" else " ON inbound_message")
+        )
+        if database.kind != "sqlite":
+            connection.exec_driver_sql("DROP FUNCTION fail_insert()")
+
+
+def test_a_file_that_could_not_be_stored_is_never_moved(database: Database, tmp_path: Path) -> None:
+    (tmp_path / "a.xml").write_bytes(_citizen_memo())
+    (tmp_path / "b.xml").write_bytes(BROKEN)
+    drop = DropDirectory(tmp_path, settle_seconds=0)
+    _break_inserts(database)
+    drop.poll(database.engine)
+    assert drop.poll(database.engine).stored == 0  # no exception: the service goes on
+    assert sorted(p.name for p in tmp_path.glob("*.xml")) == ["a.xml", "b.xml"]
+    assert not (tmp_path / "processed").exists() and not (tmp_path / "invalid").exists()
+    _mend_inserts(database)
+    drop.poll(database.engine)
+    assert drop.poll(database.engine).stored == 2
+    assert list(tmp_path.glob("*.xml")) == []
+    assert len(_stored(database)) == 2
+
+
+def test_a_large_memo_is_read_and_entities_stay_off() -> None:
+    text = "Vedlagt kontoudtog.\n" + "æ" * (4 * 1024 * 1024)  # 8 MiB UTF-8, ~11 MB base64
+    raw = _citizen_memo(text)
+    assert len(raw) > 10_000_000
+    memo = parse_memo(raw)
+    assert memo.text == text
+    with pytest.raises(MemoError, match="over the limit"):
+        parse_memo(raw, max_bytes=len(raw) - 1)
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+        + b"".join(
+            b'<!ENTITY a%d "%s">' % (i, b"&a%s;" % (str(i - 1).encode() if i > 1 else b"") * 10)
+            for i in range(1, 10)
+        )
+        + b']><memo:Message xmlns:memo="https://DigitalPost.dk/MeMo-1" x="&a9;">&a9;</memo:Message>'
+    )
+    with pytest.raises(MemoError, match="DTD"):
+        parse_memo(laughs)
+
+
+def test_a_memo_over_the_limit_is_left_in_the_drop_directory(
+    database: Database, tmp_path: Path
+) -> None:
+    raw = _citizen_memo("x" * 5000)
+    (tmp_path / "big.xml").write_bytes(raw)
+    drop = DropDirectory(tmp_path, max_bytes=len(raw) - 1)
+    drop.poll(database.engine)
+    assert drop.poll(database.engine).stored == 0
+    assert (tmp_path / "big.xml").read_bytes() == raw
     assert _stored(database) == []
