@@ -204,6 +204,8 @@ def import_command(
             f"{file_report.updated} updated, {file_report.unchanged} unchanged, "
             f"{file_report.rejected} rejected"
         )
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if not report.committed:
         click.echo(f"nothing imported: {report.rejected} bad rows (--strict)", err=True)
         sys.exit(EXIT_STRICT_REFUSED)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from tqdm import tqdm
 
@@ -101,6 +101,7 @@ class ImportReport:
     strict: bool
     files: list[FileReport] = field(default_factory=list)
     committed: bool = False
+    warnings: list[str] = field(default_factory=list)  # imported, but a person should look
 
     @property
     def rejected(self) -> int:
@@ -365,6 +366,35 @@ class _Importer:
         )
 
 
+def shared_identifiers(connection: Connection, limit: int = 20) -> list[str]:
+    """Warnings for debtors sharing one CPR and claims sharing one betalings-ID.
+
+    Both are allowed by the file format but most likely a register error: mail quoting
+    that CPR or betalings-ID could be matched to either. The CPR itself is not named.
+    """
+    warnings: list[str] = []
+    for table, column, what in (
+        (DEBTOR_TABLE, "cpr", "debtors {ids} share one CPR number"),
+        (DEBTOR_TABLE, "cvr", "debtors {ids} share CVR {value}"),
+        (CLAIM_TABLE, "payment_id", "claims {ids} share betalings-ID {value}"),
+    ):
+        value = table.c[column]
+        shared = (
+            select(value)
+            .where(value.is_not(None))
+            .group_by(value)
+            .having(func.count() > 1)
+            .order_by(value)
+            .limit(limit)
+        )
+        for found in connection.scalars(shared):
+            ids = connection.scalars(
+                select(table.c.id).where(value == found).order_by(table.c.id).limit(10)
+            ).all()
+            warnings.append(what.format(ids=", ".join(ids), value=found))
+    return warnings
+
+
 def import_register(
     engine: Engine,
     *,
@@ -409,6 +439,7 @@ def import_register(
             if strict and report.rejected:
                 transaction.rollback()
                 return report
+            report.warnings = shared_identifiers(connection)
             write_audit(
                 connection,
                 [
@@ -420,6 +451,7 @@ def import_register(
                         {
                             "files": [file_report.summary() for file_report in report.files],
                             "first_problems": [str(problem) for problem in problems],
+                            "warnings": report.warnings,
                         },
                     )
                 ],

@@ -51,6 +51,7 @@ _AMOUNT = re.compile(r"^(\d{1,13})\.(\d{2})$")
 _POSTCODE = re.compile(r"^\d{4}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PAYMENT_ID = re.compile(r"^\d{15}$")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _STATUSES = {status.value for status in ClaimStatus}
 _KINDS = {kind.value for kind in DebtorKind}
 
@@ -81,6 +82,10 @@ class _Checker:
         except UnicodeEncodeError:
             self.fail(column, "not valid UTF-8")
             return ""
+        if _CONTROL.search(value):
+            # a CR/LF in a name or an address would become a header line or a letter line
+            self.fail(column, "contains a line break or another control character")
+            return ""
         if required and not value:
             self.fail(column, "is empty")
         elif len(value) > max_length:
@@ -98,6 +103,9 @@ class _Checker:
         if not value:
             return 0
         match = _AMOUNT.match(value)
+        if match is None and value.startswith("-") and _AMOUNT.match(value[1:].strip()):
+            self.fail(column, f"amount must be positive: {value!r}")
+            return 0
         if match is None:
             self.fail(column, f"amount must have two decimals, like 1234.50: {value!r}")
             return 0

@@ -255,3 +255,62 @@ def test_undecodable_bytes_reject_the_row_not_the_file(database: Database, tmp_p
     assert [(p.line, p.column, p.reason) for p in problems] == [(3, "name", "not valid UTF-8")]
     with Session(database.engine) as session:
         assert session.get(Debtor, "D1") is not None
+
+
+# -- issue 15 item 14: control characters, the reason for a negative amount, shared ids ----
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        (4, "Ane\r\nBcc: bo@example.dk"),
+        (4, "Ane\nSørensen"),
+        (5, "Storegade 1\rX"),
+        (8, "ane@example.dk\r\nBcc: bo@example.dk"),
+        (7, "Grenaa\x00"),
+    ],
+)
+def test_line_breaks_in_names_and_addresses_are_rejected(
+    database: Database, tmp_path: Path, column: int, value: str
+) -> None:
+    row = list(DEBTOR)
+    row[column] = value
+    debtors = _write(tmp_path / "debtors.csv", DEBTOR_COLUMNS, [tuple(row)])
+    problems: list[RowProblem] = []
+    report = import_register(database.engine, debtors=debtors, on_problem=problems.append)
+    assert report.rejected == 1
+    [problem] = problems
+    assert problem.column == DEBTOR_COLUMNS[column]
+    assert "line break" in problem.reason
+
+
+def test_a_negative_amount_is_rejected_as_not_positive(database: Database, tmp_path: Path) -> None:
+    debtors = _write(tmp_path / "debtors.csv", DEBTOR_COLUMNS, [DEBTOR])
+    claim = (*CLAIM[:6], "-4755.36", *CLAIM[7:])
+    claims = _write(tmp_path / "claims.csv", CLAIM_COLUMNS, [claim])
+    problems: list[RowProblem] = []
+    import_register(database.engine, debtors=debtors, claims=claims, on_problem=problems.append)
+    [problem] = problems
+    assert problem.column == "amount"
+    assert "positive" in problem.reason and "decimals" not in problem.reason
+
+
+def test_shared_cpr_and_shared_betalings_id_are_warned_about(
+    database: Database, tmp_path: Path
+) -> None:
+    twin = ("D3", "person", DEBTOR[2], "", "Bo Sørensen", "Storegade 1", "8500", "Grenaa", "", "")
+    debtors = _write(tmp_path / "debtors.csv", DEBTOR_COLUMNS, [DEBTOR, DEBTOR_2, twin])
+    other = ("C2", "D3", "husleje", "2026-453258", CLAIM[4], *CLAIM[5:])
+    claims = _write(tmp_path / "claims.csv", CLAIM_COLUMNS, [CLAIM, other])
+    report = import_register(database.engine, debtors=debtors, claims=claims)
+    assert report.committed and report.rejected == 0
+    assert report.warnings == [
+        "debtors D1, D3 share one CPR number",
+        f"claims C1, C2 share betalings-ID {CLAIM[4]}",
+    ]
+    assert all(DEBTOR[2] not in warning for warning in report.warnings)
+    with Session(database.engine) as session:
+        audit = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "register.import")
+        ).one()
+    assert audit.details is not None and audit.details["warnings"] == report.warnings
