@@ -311,6 +311,6 @@ def test_shared_cpr_and_shared_betalings_id_are_warned_about(
     assert all(DEBTOR[2] not in warning for warning in report.warnings)
     with Session(database.engine) as session:
         audit = session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "register.import")
+            select(AuditEvent).where(col(AuditEvent.action) == "register.import")
         ).one()
     assert audit.details is not None and audit.details["warnings"] == report.warnings
