@@ -3,8 +3,10 @@
 A session is a random token in an HttpOnly cookie; the database keeps only its
 SHA-256, the user and a CSRF token that every form and API call must echo. Log-out
 deletes the row. Failed log-ins are counted per account; at the limit the account
-is locked for a while (and the attempt is audited). An unknown user name costs the
-same hash check as a known one, so timing tells nothing.
+is locked for a while (and the attempt is audited). Each guess is taken from the
+account atomically before its password is checked, so parallel guesses cannot get
+past the limit. An unknown user name costs the same hash check as a known one, so
+timing tells nothing, and unknown names are throttled per client address.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete
+from sqlalchemy import and_, case, delete, literal, or_, update
 from sqlmodel import Session, col, select
 
 from opkraevning.settings import WebSettings
@@ -68,7 +71,78 @@ def create_user(
 @dataclass(frozen=True)
 class LoginResult:
     user: UserAccount | None
-    reason: str  # ok, bad, locked, disabled
+    reason: str  # ok, bad, locked, disabled, throttled
+
+
+class AddressThrottle:
+    """Failed log-ins per client address for unknown user names (name guessing, spraying).
+
+    At most ``limit`` failures per address in ``window``; beyond that an attempt with an
+    unknown name is refused without a hash check until the window has passed. Kept in
+    memory, per process: each instance throttles on its own (the per-account lock-out,
+    in the database, is what holds across instances).
+    """
+
+    def __init__(self, limit: int = 20, window: timedelta = timedelta(minutes=15)) -> None:
+        self.limit = limit
+        self.window = window
+        self._failures: dict[str, list[datetime]] = {}
+        self._lock = threading.Lock()
+
+    def blocked(self, address: str, now: datetime) -> bool:
+        with self._lock:
+            recent = [t for t in self._failures.get(address, []) if now - t < self.window]
+            self._failures[address] = recent
+            return len(recent) >= self.limit
+
+    def failed(self, address: str, now: datetime) -> None:
+        with self._lock:
+            self._failures.setdefault(address, []).append(now)
+            if len(self._failures) > 10_000:  # bounded memory under a flood of addresses
+                oldest = sorted(self._failures, key=lambda a: max(self._failures[a]))[:5_000]
+                for key in oldest:
+                    del self._failures[key]
+
+
+THROTTLE = AddressThrottle()
+
+
+def _reserve_attempt(
+    session: Session, user_id: int, settings: WebSettings, now: datetime
+) -> int | None:
+    """Take one of the account's guesses, atomically, before its password is checked.
+
+    One conditional UPDATE: it succeeds only while the account is not locked and has
+    guesses left, and it locks the account when it takes the last one. The row stays
+    locked until the caller's transaction ends, so a parallel attempt waits and then
+    sees the new count: at most ``max_failed_logins`` passwords are checked per
+    lock-out window, however many arrive at once. A right password gives it back.
+    Returns the number of guesses used, or None when none was left (locked).
+    """
+    table = UserAccount.__table__  # type: ignore[attr-defined]
+    expired = and_(table.c.locked_until.is_not(None), table.c.locked_until <= now)
+    used = case((expired, 1), else_=table.c.failed_logins + 1)
+    lock_at = literal(now + timedelta(minutes=settings.lockout_minutes), table.c.locked_until.type)
+    statement = (
+        update(table)
+        .where(
+            table.c.id == user_id,
+            or_(
+                and_(
+                    table.c.locked_until.is_(None),
+                    table.c.failed_logins < settings.max_failed_logins,
+                ),
+                expired,
+            ),
+        )
+        .values(
+            failed_logins=used,
+            locked_until=case((used >= settings.max_failed_logins, lock_at), else_=None),
+        )
+        .returning(table.c.failed_logins)
+    )
+    taken = session.execute(statement).scalar_one_or_none()
+    return int(taken) if taken is not None else None
 
 
 def authenticate(
@@ -77,34 +151,37 @@ def authenticate(
     password: str,
     settings: WebSettings,
     now: datetime | None = None,
+    address: str | None = None,
 ) -> LoginResult:
-    """Check a log-in attempt, counting failures and locking the account at the limit."""
+    """Check a log-in attempt: at most ``max_failed_logins`` guesses, then locked a while."""
     now = now or utcnow()
     user = session.exec(select(UserAccount).where(UserAccount.username == username.strip())).first()
     if user is None:
+        if address is not None and THROTTLE.blocked(address, now):
+            record(session, "web", "login.throttled", "user_account", "-", {"address": address})
+            return LoginResult(None, "throttled")
         with contextlib.suppress(VerificationError):
             HASHER.verify(_DUMMY_HASH, password)
+        if address is not None:
+            THROTTLE.failed(address, now)
         record(session, "web", "login.failed", "user_account", "-", {"username": username[:64]})
         return LoginResult(None, "bad")
-    if user.locked_until is not None and user.locked_until > now:
-        record(session, user.username, "login.refused_locked", "user_account", str(user.id))
-        return LoginResult(None, "locked")
     if user.disabled:
         record(session, user.username, "login.refused_disabled", "user_account", str(user.id))
         return LoginResult(None, "disabled")
+    assert user.id is not None
+    used = _reserve_attempt(session, user.id, settings, now)
+    if used is None:
+        record(session, user.username, "login.refused_locked", "user_account", str(user.id))
+        return LoginResult(None, "locked")
     try:
         HASHER.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        details = {"failed_logins": user.failed_logins}
-        if user.failed_logins >= settings.max_failed_logins:
-            user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-            user.failed_logins = 0
-            record(session, user.username, "login.locked", "user_account", str(user.id), details)
-        else:
-            record(session, user.username, "login.failed", "user_account", str(user.id), details)
-        session.add(user)
+        details = {"failed_logins": used}
+        action = "login.locked" if used >= settings.max_failed_logins else "login.failed"
+        record(session, user.username, action, "user_account", str(user.id), details)
         return LoginResult(None, "bad")
+    session.refresh(user)
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = HASHER.hash(password)
     user.failed_logins = 0

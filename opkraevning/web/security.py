@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Request
 
 from opkraevning.store.models import Role
 
@@ -49,3 +49,8 @@ def require_admin(caseworker: Caseworker) -> None:
 def require_csrf(caseworker: Caseworker, given: str | None) -> None:
     if not given or not secrets.compare_digest(caseworker.csrf, given):
         raise HTTPException(403, "ugyldigt CSRF-token: genindlæs siden")
+
+
+def client_address(request: Request) -> str:
+    """The peer's address (no proxy headers are trusted: they are the client's to forge)."""
+    return request.client.host if request.client else "-"

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from opkraevning.store.db import session_scope
 from opkraevning.web.auth import authenticate, close_session, open_session
 from opkraevning.web.deps import ApiUser, ApiWriter
-from opkraevning.web.security import SESSION_COOKIE
+from opkraevning.web.security import SESSION_COOKIE, client_address
 
 router = APIRouter()
 
@@ -38,12 +38,19 @@ def login(request: Request, response: Response, credentials: Credentials) -> Log
     settings = request.app.state.settings.web
     with session_scope(request.app.state.engine) as session:
         # the failure count must be committed, so the refusal is raised afterwards
-        result = authenticate(session, credentials.username, credentials.password, settings)
+        result = authenticate(
+            session,
+            credentials.username,
+            credentials.password,
+            settings,
+            address=client_address(request),
+        )
         if result.user is not None:
             token, csrf = open_session(session, result.user, settings)
             role = result.user.role
     if result.user is None:
-        raise HTTPException(423 if result.reason == "locked" else 401, "log-ind afvist")
+        status = {"locked": 423, "throttled": 429}.get(result.reason, 401)
+        raise HTTPException(status, "log-ind afvist")
     response.set_cookie(
         SESSION_COOKIE,
         token,

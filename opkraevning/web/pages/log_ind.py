@@ -13,7 +13,12 @@ from opkraevning.store.db import session_scope
 from opkraevning.web.auth import authenticate, close_session, open_session
 from opkraevning.web.deps import OverviewUser, PageUser
 from opkraevning.web.pages.common import render, safe_next, set_cookie
-from opkraevning.web.security import LOGIN_COOKIE, SESSION_COOKIE, require_csrf
+from opkraevning.web.security import (
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    client_address,
+    require_csrf,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -41,17 +46,20 @@ def login(
         raise HTTPException(403, "ugyldigt CSRF-token: genindlæs siden")
     settings = request.app.state.settings.web
     with session_scope(request.app.state.engine) as session:
-        result = authenticate(session, username, password, settings)
+        result = authenticate(
+            session, username, password, settings, address=client_address(request)
+        )
         if result.user is None:
             message = {
                 "locked": "Kontoen er låst et stykke tid efter for mange forkerte forsøg.",
                 "disabled": "Kontoen er lukket.",
+                "throttled": "For mange forkerte forsøg herfra. Prøv igen om et kvarter.",
             }.get(result.reason, "Forkert brugernavn eller adgangskode.")
             return render(
                 request,
                 "log_ind.html",
                 {"login_csrf": expected, "next": safe_next(next), "fejl": message},
-                status=401,
+                status=429 if result.reason == "throttled" else 401,
             )
         token, _ = open_session(session, result.user, settings)
     response = RedirectResponse(safe_next(next), status_code=303)
