@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -22,6 +23,7 @@ from opkraevning.app.casework import CaseworkError
 from opkraevning.domain.claim_types import danish_name
 from opkraevning.domain.clock import Clock, SystemClock
 from opkraevning.domain.privacy import mask_cpr, redact_cpr_in_text
+from opkraevning.domain.text import visible_controls
 from opkraevning.settings import Settings
 from opkraevning.store import migrate
 from opkraevning.templates_da import names
@@ -54,10 +56,19 @@ def _day(value: date | str | None) -> str:
     return dato(value)
 
 
+def _shown(value: Any) -> Any:
+    """Every value a page shows: invisible and direction-changing characters made visible."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible_controls(value)
+    return value
+
+
 def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
     env.autoescape = True  # everything a citizen wrote is text, never markup
+    # bidi overrides and zero-width characters in any shown value become visible
+    env.finalize = _shown
     env.filters.update(
         kr=kr,
         dato=dato,
@@ -85,6 +96,7 @@ def _templates() -> Jinja2Templates:
         step_reason=lambda v: names.danish("step_reason", v),
         dag=_day,
         mask_cpr_in_text=redact_cpr_in_text,
+        citizen=redact_cpr_in_text,  # a subject, a sender: CPR masked like the case body
     )
     env.globals["version"] = __version__
     return templates

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from opkraevning.domain.privacy import masked
 from opkraevning.store import casework_queries as q
 from opkraevning.web.api.schemas import InboxCounts, InboxMessageOut, InboxOut
 from opkraevning.web.deps import ApiUser, Db
@@ -24,8 +25,8 @@ def inbox(
                 received_at=row.message.received_at.isoformat(),
                 state=row.message.state,
                 intent=row.intent,
-                from_=row.message.from_address,
-                subject=row.message.subject,
+                from_=masked(row.message.from_address),
+                subject=masked(row.message.subject),
                 debtor_id=row.message.debtor_id,
                 claim_types=row.claim_types,
                 draft_id=row.draft.id if row.draft else None,

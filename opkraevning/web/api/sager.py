@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from opkraevning.app import casework
+from opkraevning.domain.privacy import masked, masked_deep
 from opkraevning.store import casework_queries as q
 from opkraevning.store.inbound import parsed_or_none
 from opkraevning.store.models import InboundMessage
@@ -38,11 +39,13 @@ def case(message_id: int, user: ApiUser, db: Db) -> CaseOut:
         id=message.id,
         state=message.state,
         channel=message.channel,
-        from_=message.from_address,
-        subject=message.subject,
-        text=parsed.body if parsed else None,
-        quoted=parsed.quoted if parsed else None,
-        reading=ReadingOut.of(reading) if reading else None,
+        from_=masked(message.from_address),
+        subject=masked(message.subject),
+        text=masked(parsed.body) if parsed else None,
+        quoted=masked(parsed.quoted) if parsed else None,
+        reading=ReadingOut.model_validate(masked_deep(ReadingOut.of(reading).model_dump()))
+        if reading
+        else None,
         error=message.error,
         letters=[LetterOut.of(letter) for letter in q.letters_of_message(db, message_id)],
     )
