@@ -222,6 +222,8 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Copenhagen"
     accepted_recipients: StrList = Field(default_factory=lambda: ["opkraevning@localhost"])
     policy_file: Path | None = None
+    # policies an administrator may compare a reminder run with (*.toml in this folder)
+    policy_dir: Path | None = None
     data_dir: Path = Path("var")
     min_free_disk_mb: int = Field(default=1024, ge=0)  # doctor warns below, fails below a tenth
     worker_interval_seconds: float = Field(default=2.0, gt=0)

@@ -39,6 +39,7 @@ from opkraevning.store.models import (
     MessageState,
     OutboundLetter,
     ReminderLetter,
+    outcome_unknown,
 )
 from opkraevning.store.outbound import stored_trace
 from opkraevning.store.types import utcnow
@@ -220,8 +221,19 @@ def _release_reminders(
     release_letters(session.connection(), reminder_ids, today, actor)
 
 
-def retry_letter(session: Session, letter_id: int, actor: str) -> OutboundLetter:
+def retry_letter(
+    session: Session, letter_id: int, actor: str, confirmed: bool = False
+) -> OutboundLetter:
+    """Send a failed letter again. When the outbox could not tell whether it left (it
+    stopped mid-send and has no sent folder to look in), it may already have been
+    delivered: then only with ``confirmed``, and the audit says so."""
     letter = _letter(session, letter_id, LetterState.FAILED.value)
+    unknown = outcome_unknown(letter)
+    if unknown and not confirmed:
+        raise CaseworkError(
+            "Brevet er måske allerede leveret: afsendelsen blev afbrudt, og det kan ikke ses, "
+            "om det nåede frem. Tjek det, og bekræft, før det sendes igen."
+        )
     letter.state = LetterState.APPROVED.value
     letter.attempts = 0
     letter.next_attempt_at = None
@@ -232,7 +244,8 @@ def retry_letter(session: Session, letter_id: int, actor: str) -> OutboundLetter
         "letter.retry",
         "outbound_letter",
         str(letter.id),
-        {"last_error": (letter.last_error or "")[:300]},
+        {"last_error": (letter.last_error or "")[:300], "outcome_unknown": unknown},
+        reason="confirmed: may already have been delivered" if unknown else None,
     )
     return letter
 

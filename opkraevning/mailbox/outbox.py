@@ -48,7 +48,13 @@ from opkraevning.settings import Settings
 from opkraevning.store.audit import record
 from opkraevning.store.db import session_scope
 from opkraevning.store.inbound import parsed_or_none
-from opkraevning.store.models import Debtor, InboundMessage, LetterState, OutboundLetter
+from opkraevning.store.models import (
+    OUTCOME_UNKNOWN,
+    Debtor,
+    InboundMessage,
+    LetterState,
+    OutboundLetter,
+)
 from opkraevning.store.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -360,10 +366,7 @@ class Outbox:
                     reason = "not in the sent folder: will be sent again with the same Message-ID"
                 else:
                     current.state = LetterState.FAILED.value
-                    reason = (
-                        "the process stopped while sending and it cannot be told whether the "
-                        "letter left; check before sending it again"
-                    )
+                    reason = OUTCOME_UNKNOWN
                 current.last_error = None if known is True else reason
                 session.add(current)
                 details = {"message_id": letter.message_id, "state": current.state}

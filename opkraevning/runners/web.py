@@ -25,16 +25,22 @@ class _WebServer(uvicorn.Server):
         yield
 
 
-async def run(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:
-    config = uvicorn.Config(
+def uvicorn_config(settings: Settings, engine: Engine) -> uvicorn.Config:
+    """``log_config=None``: uvicorn installs no handlers of its own, so its lines (and the
+    traceback of an unhandled error) go through our JSON logger, CPR masked."""
+    return uvicorn.Config(
         create_app(settings, engine),
         host=settings.web.host,
         port=settings.web.port,
         log_level="warning",
+        log_config=None,
         access_log=False,
         lifespan="on",
     )
-    server = _WebServer(config)
+
+
+async def run(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:
+    server = _WebServer(uvicorn_config(settings, engine))
     task = asyncio.create_task(server.serve())
     log.info("web app on http://%s:%d/", settings.web.host, settings.web.port)
     await asyncio.wait([task, asyncio.create_task(stop.wait())], return_when="FIRST_COMPLETED")

@@ -373,3 +373,15 @@ class DailyFigures(SQLModel, table=True):
     figures: dict[str, Any] | None = _json()
     source: str = Field(default="daily", max_length=16)
     computed_at: datetime = _created()
+
+
+# The reason the outbox gives a letter it cannot tell was sent (stopped mid-send, no
+# sent folder to look in). Sending it again needs a person's explicit confirmation.
+OUTCOME_UNKNOWN = (
+    "the process stopped while sending and it cannot be told whether the "
+    "letter left; check before sending it again"
+)
+
+
+def outcome_unknown(letter: OutboundLetter) -> bool:
+    return letter.state == LetterState.FAILED.value and letter.last_error == OUTCOME_UNKNOWN

@@ -27,11 +27,12 @@ from opkraevning.domain.text import visible_controls
 from opkraevning.settings import Settings
 from opkraevning.store import migrate
 from opkraevning.templates_da import names
+from opkraevning.store.models import outcome_unknown
 from opkraevning.templates_da.formatting import dato, kr
 from opkraevning.web.api import api_router
 from opkraevning.web.api_docs import docs_router
 from opkraevning.web.pages import page_router
-from opkraevning.web.security import LoginRequired
+from opkraevning.web.security import LoginRequired, has_nul
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -99,6 +100,7 @@ def _templates() -> Jinja2Templates:
         citizen=redact_cpr_in_text,  # a subject, a sender: CPR masked like the case body
     )
     env.globals["version"] = __version__
+    env.globals["outcome_unknown"] = outcome_unknown
     return templates
 
 
@@ -141,6 +143,15 @@ def create_app(settings: Settings, engine: Engine, clock: Clock | None = None) -
         409 with the Danish reason, for pages and API alike. The request's transaction has
         been rolled back by then."""
         return _error(request, 409, str(exc))
+
+    @app.middleware("http")
+    async def _no_nul(request: Request, call_next: Any) -> Response:
+        if await has_nul(request):
+            return _error(
+                request, 400, "Forespørgslen indeholder et NUL-tegn; det er ikke tilladt."
+            )
+        response: Response = await call_next(request)
+        return response
 
     @app.middleware("http")
     async def _security_headers(request: Request, call_next: Any) -> Response:

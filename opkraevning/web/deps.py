@@ -3,7 +3,8 @@
 ``Db`` is one transaction per request; ``AppClock`` is the app's one clock;
 ``PageUser`` redirects to log-in without a session; ``ApiUser`` answers 401;
 ``ApiWriter`` also checks the CSRF header;
-``AdminApi`` also requires the administrator role.
+``AdminApi`` also requires the administrator role. ``RowId`` is an id in a
+path, checked against the database's integer range.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request
+from fastapi import Path as PathParam
 from sqlmodel import Session
 
 from opkraevning.domain.clock import Clock
@@ -35,6 +37,10 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 Db = Annotated[Session, Depends(get_db)]
+
+MAX_ROW_ID = 2**63 - 1  # the largest id PostgreSQL BIGINT and SQLite INTEGER hold
+# A row id in a path: outside 1..2^63-1 it is a 422, never an overflow deep in the driver.
+RowId = Annotated[int, PathParam(ge=1, le=MAX_ROW_ID)]
 
 
 def get_clock(request: Request) -> Clock:

@@ -8,6 +8,7 @@ minute so paging through the screen does not recompute them.
 
 from __future__ import annotations
 
+import stat
 import threading
 import time
 from dataclasses import dataclass, field
@@ -69,8 +70,28 @@ def forget(engine: Engine) -> None:
             del _cache[key]
 
 
+MAX_POLICY_BYTES = 256 * 1024
+
+
+def policy_choices(directory: Path | None) -> dict[str, Path]:
+    """The policies one may compare with: regular ``*.toml`` files directly in the
+    configured directory, by file name. Nothing else is ever opened: no path from a
+    request, no symlink, FIFO or device, nothing over ``MAX_POLICY_BYTES``."""
+    if directory is None or not directory.is_dir():
+        return {}
+    found: dict[str, Path] = {}
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            status = path.lstat()
+        except OSError:
+            continue
+        if stat.S_ISREG(status.st_mode) and status.st_size <= MAX_POLICY_BYTES:
+            found[path.name] = path
+    return found
+
+
 def run_lists(
-    engine: Engine, day: date, policy_path: Path | None, other_policy: str | None = None
+    engine: Engine, day: date, policy_path: Path | None, other_policy: Path | None = None
 ) -> RunLists:
     outcome = _outcome(engine, day, policy_path)
     lists = RunLists(
@@ -82,7 +103,7 @@ def run_lists(
     )
     if other_policy:
         try:
-            other = compute_with(engine, day, Path(other_policy))
+            other = compute_with(engine, day, other_policy)
             lists.diff = diff_outcomes(outcome, other) or ["ingen forskel"]
         except PolicyError as exc:
             lists.diff_error = str(exc)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
@@ -11,7 +11,7 @@ from opkraevning.app import casework
 from opkraevning.store import casework_queries as q
 from opkraevning.store.models import ScheduledRun
 from opkraevning.web.api.schemas import LetterOut, RunLetterOut, RunLettersOut
-from opkraevning.web.deps import ApiUser, ApiWriter, AppClock, Db
+from opkraevning.web.deps import MAX_ROW_ID, ApiUser, ApiWriter, AppClock, Db, RowId
 from opkraevning.web.run_lists import forget
 
 router = APIRouter()
@@ -22,7 +22,7 @@ class Transfer(BaseModel):
 
 
 class BatchApproval(BaseModel):
-    letter_ids: list[int] | None = None
+    letter_ids: list[Annotated[int, Field(ge=1, le=MAX_ROW_ID)]] | None = None
 
 
 class RunOut(BaseModel):
@@ -64,7 +64,7 @@ def runs(user: ApiUser, db: Db) -> list[RunOut]:
 
 
 @router.get("/rykkerkoersler/{run_id}/breve")
-def run_letters(run_id: int, user: ApiUser, db: Db, state: str = "needs_review") -> RunLettersOut:
+def run_letters(run_id: RowId, user: ApiUser, db: Db, state: str = "needs_review") -> RunLettersOut:
     if db.get(ScheduledRun, run_id) is None:
         raise HTTPException(404, "findes ikke")
     letters, counts = q.run_letters(db, run_id, state)
@@ -79,7 +79,7 @@ def run_letters(run_id: int, user: ApiUser, db: Db, state: str = "needs_review")
 
 @router.post("/rykkerkoersler/{run_id}/godkend")
 def approve_run(
-    run_id: int, batch: BatchApproval, user: ApiWriter, db: Db, clock: AppClock
+    run_id: RowId, batch: BatchApproval, user: ApiWriter, db: Db, clock: AppClock
 ) -> ApprovedOut:
     if db.get(ScheduledRun, run_id) is None:
         raise HTTPException(404, "findes ikke")

@@ -11,7 +11,7 @@ from opkraevning.store import casework_queries as q
 from opkraevning.store.inbound import parsed_or_none
 from opkraevning.store.models import InboundMessage
 from opkraevning.web.api.schemas import CaseOut, LetterOut, LettersOut, ReadingOut
-from opkraevning.web.deps import ApiUser, ApiWriter, Db
+from opkraevning.web.deps import ApiUser, ApiWriter, Db, RowId
 
 router = APIRouter()
 
@@ -28,7 +28,7 @@ class RequeuedOut(BaseModel):
 
 
 @router.get("/sager/{message_id}")
-def case(message_id: int, user: ApiUser, db: Db) -> CaseOut:
+def case(message_id: RowId, user: ApiUser, db: Db) -> CaseOut:
     message = db.get(InboundMessage, message_id)
     if message is None:
         raise HTTPException(404, "findes ikke")
@@ -53,7 +53,7 @@ def case(message_id: int, user: ApiUser, db: Db) -> CaseOut:
 
 @router.post("/sager/{message_id}/skyldner")
 def pick_debtor(
-    request: Request, message_id: int, choice: DebtorChoice, user: ApiWriter, db: Db
+    request: Request, message_id: RowId, choice: DebtorChoice, user: ApiWriter, db: Db
 ) -> LettersOut:
     casework.assign_debtor(
         db,
@@ -67,7 +67,7 @@ def pick_debtor(
 
 
 @router.post("/sager/{message_id}/proev-igen")
-def requeue(message_id: int, user: ApiWriter, db: Db) -> RequeuedOut:
+def requeue(message_id: RowId, user: ApiWriter, db: Db) -> RequeuedOut:
     """Send a quarantined message back to the stage that failed (the worker runs it again)."""
     from opkraevning.app.pipeline import RequeueError, requeue_message
 

@@ -13,7 +13,7 @@ from opkraevning.domain.privacy import mask_cpr
 from opkraevning.store import casework_queries as q
 from opkraevning.store.queries import debtor_page
 from opkraevning.web.api.schemas import LetterOut
-from opkraevning.web.deps import ApiUser, ApiWriter, AppClock, Db
+from opkraevning.web.deps import MAX_ROW_ID, ApiUser, ApiWriter, AppClock, Db, RowId
 
 router = APIRouter()
 
@@ -101,7 +101,7 @@ def debtors(
     user: ApiUser,
     db: Db,
     q_: Annotated[str, Query(alias="q", max_length=100)] = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
 ) -> DebtorsOut:
     rows, total = debtor_page(db, search=q_, offset=offset, limit=50)
     return DebtorsOut(
@@ -192,7 +192,7 @@ def udlaeg(claim_id: str, body: Udlaeg, user: ApiWriter, db: Db) -> UdlaegOut:
 
 @router.post("/aftaler/{agreement_id}/aktiver")
 def activate(
-    request: Request, agreement_id: int, user: ApiWriter, db: Db, clock: AppClock
+    request: Request, agreement_id: RowId, user: ApiWriter, db: Db, clock: AppClock
 ) -> LetterOut:
     """The citizen accepted a proposed agreement: activate it and draft the confirmation."""
     policy = request.app.state.settings.policy_file

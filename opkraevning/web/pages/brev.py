@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
 from opkraevning.app import casework
-from opkraevning.web.deps import AppClock, Db, PageUser
+from opkraevning.web.deps import AppClock, Db, PageUser, RowId
 from opkraevning.web.pages.common import back, letter_home, safe_next
 from opkraevning.web.security import require_csrf
 
@@ -17,7 +17,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.post("/brev/{letter_id}/godkend")
 def approve(
-    letter_id: int,
+    letter_id: RowId,
     user: PageUser,
     db: Db,
     clock: AppClock,
@@ -32,7 +32,7 @@ def approve(
 
 @router.post("/brev/{letter_id}/gem")
 def save(
-    letter_id: int,
+    letter_id: RowId,
     user: PageUser,
     db: Db,
     body: Annotated[str, Form(max_length=100_000)],
@@ -45,7 +45,7 @@ def save(
 
 @router.post("/brev/{letter_id}/afvis")
 def reject(
-    letter_id: int,
+    letter_id: RowId,
     user: PageUser,
     db: Db,
     reason: Annotated[str, Form(max_length=2000)] = "",
@@ -58,7 +58,7 @@ def reject(
 
 @router.post("/brev/{letter_id}/udeluk")
 def exclude(
-    letter_id: int,
+    letter_id: RowId,
     user: PageUser,
     db: Db,
     reason: Annotated[str, Form(max_length=2000)] = "",
@@ -71,8 +71,12 @@ def exclude(
 
 @router.post("/brev/{letter_id}/igen")
 def retry(
-    letter_id: int, user: PageUser, db: Db, csrf_token: Annotated[str, Form()] = ""
+    letter_id: RowId,
+    user: PageUser,
+    db: Db,
+    csrf_token: Annotated[str, Form()] = "",
+    bekraeft: Annotated[str, Form(max_length=3)] = "",
 ) -> Response:
     require_csrf(user, csrf_token)
-    casework.retry_letter(db, letter_id, user.username)
+    casework.retry_letter(db, letter_id, user.username, confirmed=bekraeft == "ja")
     return back("/udbakke", "sendes-igen")

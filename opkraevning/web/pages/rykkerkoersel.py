@@ -6,16 +6,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from opkraevning.app import casework
 from opkraevning.store import casework_queries as q
 from opkraevning.store.models import ScheduledRun
-from opkraevning.web.deps import Db, PageUser
+from opkraevning.web.deps import MAX_ROW_ID, Db, PageUser, RowId
 from opkraevning.web.pages.common import back, render
-from opkraevning.web.run_lists import forget, run_lists
-from opkraevning.web.security import require_csrf
+from opkraevning.web.run_lists import forget, policy_choices, run_lists
+from opkraevning.web.security import require_admin, require_csrf
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,22 +28,28 @@ def runs(request: Request, user: PageUser, db: Db) -> Response:
 @router.get("/rykkerkoersel/{run_id}", response_class=HTMLResponse)
 def run(
     request: Request,
-    run_id: int,
+    run_id: RowId,
     user: PageUser,
     db: Db,
     tilstand: str = "needs_review",
     besked: str = "",
-    politik: str = "",
+    politik: Annotated[str, Query(max_length=255)] = "",
 ) -> Response:
     scheduled = db.get(ScheduledRun, run_id)
     if scheduled is None:
         raise HTTPException(404, "Kørslen findes ikke.")
+    settings = request.app.state.settings
+    choices = policy_choices(settings.policy_dir) if user.is_admin else {}
+    if politik:
+        require_admin(user)  # the comparison is the administrator's, not only its form
+        if politik not in choices:
+            raise HTTPException(404, "Den politik findes ikke i politikmappen.")
     letters, counts = q.run_letters(db, run_id, tilstand)
     lists = run_lists(
         request.app.state.engine,
         date.fromisoformat(scheduled.slot),
-        request.app.state.settings.policy_file,
-        politik or None,
+        settings.policy_file,
+        choices[politik] if politik else None,
     )
     return render(
         request,
@@ -57,6 +63,7 @@ def run(
             "besked": besked,
             "lists": lists,
             "politik": politik,
+            "policies": sorted(choices),
         },
     )
 
@@ -64,7 +71,7 @@ def run(
 @router.post("/rykkerkoersel/{run_id}/overdrag")
 def transfer(
     request: Request,
-    run_id: int,
+    run_id: RowId,
     user: PageUser,
     db: Db,
     claim_id: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
@@ -83,7 +90,7 @@ def transfer(
 @router.post("/rykkerkoersel/{run_id}/godkend")
 def approve_batch(
     request: Request,
-    run_id: int,
+    run_id: RowId,
     user: PageUser,
     db: Db,
     letter_id: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
@@ -91,7 +98,8 @@ def approve_batch(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     require_csrf(user, csrf_token)
-    ids = [int(value) for value in letter_id if value.isdigit()] if valgte else None
+    chosen = [int(v) for v in letter_id if v.isdigit() and int(v) <= MAX_ROW_ID]
+    ids = chosen if valgte else None
     count = casework.approve_run_batch(
         db, run_id, user.username, ids, clock=request.app.state.clock
     )

@@ -16,7 +16,7 @@ from opkraevning.store.inbound import parsed_or_none
 from opkraevning.store.models import InboundMessage, MessageState
 from opkraevning.store.outbound import trace_or_empty
 from opkraevning.templates_da.names import STAGE_NAMES
-from opkraevning.web.deps import Db, PageUser
+from opkraevning.web.deps import Db, PageUser, RowId
 from opkraevning.web.pages.common import back, render
 from opkraevning.web.security import require_csrf
 
@@ -24,7 +24,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/sag/{message_id}", response_class=HTMLResponse)
-def case(request: Request, message_id: int, user: PageUser, db: Db, besked: str = "") -> Response:
+def case(request: Request, message_id: RowId, user: PageUser, db: Db, besked: str = "") -> Response:
     message = db.get(InboundMessage, message_id)
     if message is None:
         raise HTTPException(404, "Henvendelsen findes ikke.")
@@ -33,7 +33,7 @@ def case(request: Request, message_id: int, user: PageUser, db: Db, besked: str 
 
 
 @router.get("/sag/{message_id}/original")
-def case_raw(message_id: int, user: PageUser, db: Db) -> Response:
+def case_raw(message_id: RowId, user: PageUser, db: Db) -> Response:
     """The message exactly as received, as plain text (never rendered as HTML)."""
     message = db.get(InboundMessage, message_id)
     if message is None:
@@ -49,7 +49,7 @@ def case_raw(message_id: int, user: PageUser, db: Db) -> Response:
 @router.post("/sag/{message_id}/skyldner")
 def pick_debtor(
     request: Request,
-    message_id: int,
+    message_id: RowId,
     user: PageUser,
     db: Db,
     debtor_id: Annotated[str, Form(max_length=32)],
@@ -70,7 +70,7 @@ def pick_debtor(
 
 @router.post("/sag/{message_id}/proev-igen")
 def requeue(
-    message_id: int, user: PageUser, db: Db, csrf_token: Annotated[str, Form()] = ""
+    message_id: RowId, user: PageUser, db: Db, csrf_token: Annotated[str, Form()] = ""
 ) -> Response:
     """Send a quarantined message back to the stage that failed (the worker runs it again)."""
     require_csrf(user, csrf_token)

@@ -12,7 +12,7 @@ from opkraevning.app import casework
 from opkraevning.store import casework_queries as q
 from opkraevning.store.audit import record
 from opkraevning.store.queries import debtor_page
-from opkraevning.web.deps import AppClock, Db, PageUser
+from opkraevning.web.deps import AppClock, Db, PageUser, RowId
 from opkraevning.web.pages.common import PAGE_SIZE, back, date_or_none, render, safe_next
 from opkraevning.web.security import require_csrf
 
@@ -41,7 +41,7 @@ def hold(
 @router.post("/aftale/{agreement_id}/aktiver")
 def activate(
     request: Request,
-    agreement_id: int,
+    agreement_id: RowId,
     user: PageUser,
     db: Db,
     clock: AppClock,
@@ -77,7 +77,7 @@ def debtors(
     user: PageUser,
     db: Db,
     q_: Annotated[str, Query(alias="q", max_length=100)] = "",
-    side: Annotated[int, Query(ge=1)] = 1,
+    side: Annotated[int, Query(ge=1, le=10**9)] = 1,
 ) -> Response:
     rows, total = debtor_page(db, search=q_, offset=(side - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     if q_:
