@@ -522,11 +522,13 @@ def remind(
         )
         other = compute_with(engine, run_day, compare_policy, workers) if compare_policy else None
         log.info("reminder run finished: peak RSS (MB) %s", json.dumps(peak_rss_mb()))
-        if run_id is not None and draft_letters:
-            from opkraevning.app.reminder.letters import draft_run_letters
+        if not dry_run and draft_letters:
+            from opkraevning.app.reminder.letters import draft_unfinished
 
-            drafted = draft_run_letters(engine, run_id, context.settings.policy_file)
-            click.echo(f"{drafted} letters rendered for review and the outbox", err=True)
+            # this run's letters, and any an earlier, cut-off attempt left undrafted
+            drafted = sum(draft_unfinished(engine, context.settings.policy_file).values())
+            if run_id is not None or drafted:
+                click.echo(f"{drafted} letters rendered for review and the outbox", err=True)
     except PolicyError as exc:
         _fail(str(exc), EXIT_PROBLEMS)
     if export_dir is not None:
@@ -546,7 +548,7 @@ def remind(
     if dry_run:
         click.echo(f"dry run for {run_day}: {counts} (nothing stored)")
     elif run_id is None:
-        click.echo(f"the run for {run_day} is already recorded: nothing new created")
+        click.echo(f"the run for {run_day} is already recorded: no new run")
     else:
         click.echo(f"run {run_id} for {run_day}: {counts}")
 

@@ -3,7 +3,9 @@
 A slot is a date. It is due once the configured local time has passed that day. After
 downtime every missed slot runs, oldest first (at most ``catch_up_days`` back). Several
 instances may call this at once: the run's unique (kind, slot) key lets one run a slot
-and the others find it done.
+and the others find it done. Every tick also finishes what an earlier attempt left: a run
+cut off while it was recorded is recorded again (it was never committed), and a run's
+letters cut off while they were drafted are drafted (``draft_unfinished``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from opkraevning.app.overview.figures import has_snapshot, keep_figures
-from opkraevning.app.reminder.letters import draft_run_letters
+from opkraevning.app.reminder.letters import draft_run_letters, draft_unfinished
 from opkraevning.app.reminder.run import RUN_KIND, RUN_TABLE, remind
 from opkraevning.domain.clock import Clock, SystemClock
 from opkraevning.runners.loop import periodic
@@ -62,6 +64,10 @@ def run_due(engine: Engine, settings: Settings, clock: Clock) -> list[date]:
             drafted = draft_run_letters(engine, run_id, settings.policy_file)
             log.info("reminder run %s recorded for %s; %s letters drafted", run_id, slot, drafted)
             recorded.append(slot)
+    for run_id, drafted in draft_unfinished(engine, settings.policy_file).items():
+        log.info(
+            "reminder run %s: %s letters drafted that an earlier attempt left", run_id, drafted
+        )
     if recorded or not has_snapshot(engine, clock.today()):
         keep_figures(engine, clock, settings.policy_file)
     return recorded

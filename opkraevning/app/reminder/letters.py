@@ -4,7 +4,9 @@ Each ``reminder_letter`` without an ``outbound_letter`` gets one: rendered with 
 policy the run used, by Digital Post when the debtor has a CPR/CVR number (else by
 post, ``print``). A letter the run released (policy: breach reminders go out
 automatically) is ``approved`` for the outbox at once; the rest wait for a
-caseworker's batch approval (``needs_review``). Idempotent: run it twice, nothing new.
+caseworker's batch approval (``needs_review``). Idempotent: run it twice, nothing new;
+cut off half-way, a second call (or the scheduler's next tick, ``draft_unfinished``)
+drafts the rest, and two processes at once never draft one letter twice.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -31,6 +34,7 @@ from opkraevning.store.models import (
     LetterState,
     ReminderLetter,
     ReminderLetterClaim,
+    RunState,
     ScheduledRun,
 )
 from opkraevning.store.register_lookup import SqlRegister
@@ -79,6 +83,26 @@ def draft_run_letters(engine: Engine, run_id: int, policy_path: Path | None = No
         with session_scope(engine) as session:
             created += _draft_batch(session, pending[start : start + BATCH], day, policy)
     return created
+
+
+def unfinished_runs(engine: Engine) -> list[int]:
+    """Recorded runs with letters that have no outbound letter yet (drafting was cut off)."""
+    with Session(engine) as session:
+        query = (
+            select(ReminderLetter.run_id)
+            .join(ScheduledRun, col(ScheduledRun.id) == ReminderLetter.run_id)
+            .where(col(ReminderLetter.outbound_letter_id).is_(None))
+            .where(ScheduledRun.state == RunState.DONE.value)
+            .distinct()
+        )
+        return sorted(run_id for run_id in session.exec(query).all() if run_id is not None)
+
+
+def draft_unfinished(engine: Engine, policy_path: Path | None = None) -> dict[int, int]:
+    """Finish drafting every recorded run that was cut off: {run id: letters created}."""
+    return {
+        run_id: draft_run_letters(engine, run_id, policy_path) for run_id in unfinished_runs(engine)
+    }
 
 
 def _draft_batch(session: Session, letter_ids: list[int], day: date, policy: Policy) -> int:
@@ -137,8 +161,18 @@ def _draft_batch(session: Session, letter_ids: list[int], day: date, policy: Pol
         )
         session.add(outbound)
         session.flush()
-        letter.outbound_letter_id = outbound.id
-        session.add(letter)
+        # conditional: another process drafting the same run at the same time wins or loses
+        # the letter as a whole, so no reminder letter ever gets two outbound letters
+        taken = session.execute(
+            update(ReminderLetter)
+            .where(col(ReminderLetter.id) == letter.id)
+            .where(col(ReminderLetter.outbound_letter_id).is_(None))
+            .values(outbound_letter_id=outbound.id)
+        )
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            session.delete(outbound)
+            session.flush()
+            continue
         created += 1
     if created:
         run_id = str(letters[0].run_id)

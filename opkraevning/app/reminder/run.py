@@ -294,24 +294,68 @@ def _record_interest(connection: Any, items: list[InterestEntry], now: Any) -> N
     _book_sub_claims(connection, lines, now)
 
 
-def _start_run(connection: Any, policy: Policy, day: date) -> int | None:
-    """Take the slot: None when a run for this date exists (or another instance has it)."""
+class SlotTaken(Exception):
+    """Another instance recorded (or is recording) the run for this date."""
+
+
+def _start_run(connection: Any, policy: Policy, day: date) -> int:
+    """Take the slot inside the run's one transaction; :class:`SlotTaken` when it is held.
+
+    No savepoint: under pysqlite's transaction handling a SAVEPOINT opened before any
+    other statement starts the transaction and its RELEASE commits it, which left a
+    committed ``running`` run with no letters when the process died while recording.
+    Now the run row is committed with its letters and interest lines or not at all.
+    """
     try:
-        with connection.begin_nested():
-            inserted = connection.execute(
-                insert(RUN_TABLE).values(
-                    kind=RUN_KIND,
-                    slot=day.isoformat(),
-                    state=RunState.RUNNING.value,
-                    instance=socket.gethostname(),
-                    policy_version=policy.version,
-                    started_at=utcnow(),
-                )
-            ).inserted_primary_key
-    except IntegrityError:
-        return None
+        inserted = connection.execute(
+            insert(RUN_TABLE).values(
+                kind=RUN_KIND,
+                slot=day.isoformat(),
+                state=RunState.RUNNING.value,
+                instance=socket.gethostname(),
+                policy_version=policy.version,
+                started_at=utcnow(),
+            )
+        ).inserted_primary_key
+    except IntegrityError as exc:
+        raise SlotTaken(day.isoformat()) from exc
     assert inserted is not None
     return int(inserted[0])
+
+
+def _discard_unfinished(engine: Engine, day: date) -> None:
+    """Remove a committed run for ``day`` that never reached ``done`` (and whatever it
+    left), so that it is recorded again. A run being recorded right now is not visible
+    (its row is uncommitted), so only a dead run's remains are removed."""
+    with engine.begin() as connection:
+        stale = connection.execute(
+            select(RUN_TABLE.c.id).where(
+                RUN_TABLE.c.kind == RUN_KIND,
+                RUN_TABLE.c.slot == day.isoformat(),
+                RUN_TABLE.c.state != RunState.DONE.value,
+            )
+        ).scalar()
+        if stale is None:
+            return
+        letters = select(LETTER_TABLE.c.id).where(LETTER_TABLE.c.run_id == stale)
+        connection.execute(
+            LETTER_CLAIM_TABLE.delete().where(LETTER_CLAIM_TABLE.c.letter_id.in_(letters))
+        )
+        connection.execute(LETTER_TABLE.delete().where(LETTER_TABLE.c.run_id == stale))
+        connection.execute(RUN_TABLE.delete().where(RUN_TABLE.c.id == stale))
+        write_audit(
+            connection,
+            [
+                audit_row(
+                    "scheduler",
+                    "remind.run_discarded",
+                    "scheduled_run",
+                    str(stale),
+                    {"slot": day.isoformat()},
+                    reason="the run never finished; recorded again",
+                )
+            ],
+        )
 
 
 def _reserve_letter_ids(connection: Any, count: int) -> list[int]:
@@ -425,10 +469,14 @@ def remind(
     """Run the reminder rules for ``day``; record it unless ``dry_run`` or already done.
 
     Recording happens chunk by chunk inside one transaction: a run is stored whole or
-    not at all, and memory holds one chunk. With ``collect`` the outcome keeps every
-    list (for ``--json`` and exports); without it only the counts.
+    not at all, and memory holds one chunk. A run for ``day`` that was committed but
+    never finished (left by an older version) is discarded and recorded again. With
+    ``collect`` the outcome keeps every list (for ``--json`` and exports); without it
+    only the counts.
     """
     policy = policy_for(day, policy_path)
+    if not dry_run:
+        _discard_unfinished(engine, day)
     with engine.connect() as connection:
         done = connection.execute(
             select(RUN_TABLE.c.id)
@@ -438,16 +486,17 @@ def remind(
     if dry_run or done is not None:
         return compute(engine, day, policy, collect, workers), None
     out = RunOutcome(day, policy.version)
-    with engine.begin() as connection:
-        run_id = _start_run(connection, policy, day)
-        if run_id is None:
-            return compute(engine, day, policy, collect, workers), None
-        for part in outcomes(
-            engine, connection, day, policy, workers, prepare=True, slim=not collect
-        ):
-            _record_part(connection, part, run_id, policy, day)
-            out.add(part, collect)
-        _finish_run(connection, run_id, out.counts())
+    try:
+        with engine.begin() as connection:
+            run_id = _start_run(connection, policy, day)
+            for part in outcomes(
+                engine, connection, day, policy, workers, prepare=True, slim=not collect
+            ):
+                _record_part(connection, part, run_id, policy, day)
+                out.add(part, collect)
+            _finish_run(connection, run_id, out.counts())
+    except SlotTaken:
+        return compute(engine, day, policy, collect, workers), None
     return out, run_id
 
 
