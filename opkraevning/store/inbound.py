@@ -11,10 +11,16 @@ from sqlmodel import Session, select
 
 from opkraevning.domain.inbound import ParsedMessage
 from opkraevning.domain.text import nul_free
-from opkraevning.store.models import InboundMessage, MessageState
+from opkraevning.store.models import Channel, InboundMessage, MessageState
 from opkraevning.store.types import utcnow
 
 log = logging.getLogger(__name__)
+
+MAX_HEADER_COLUMN = 998  # the header columns' length (RFC 5322's line limit); raw keeps all
+
+
+def _short(value: str | None) -> str | None:
+    return nul_free(value)[:MAX_HEADER_COLUMN] if value else value
 
 
 def _headers(raw: bytes, *names: str) -> dict[str, str | None]:
@@ -29,7 +35,7 @@ def _headers(raw: bytes, *names: str) -> dict[str, str | None]:
             value = headers.get(name)
         except Exception:
             value = None
-        found[name] = nul_free(" ".join(str(value).split())) if value else None
+        found[name] = nul_free(" ".join(str(value).split()))[:MAX_HEADER_COLUMN] if value else None
     return found
 
 
@@ -52,10 +58,14 @@ def store_raw_message(
     The caller commits. ``message_id`` defaults to the mail's Message-ID header.
     """
     content_sha256 = hashlib.sha256(raw).hexdigest()
-    headers = _headers(raw, "Message-ID", "From", "Subject")
+    names = ("Message-ID", "From", "Subject")
+    # a MeMo is XML, not a mail: no header block to read (and parsing megabytes of XML
+    # as one would only take time)
+    mail = channel != Channel.DIGITAL_POST.value
+    headers = _headers(raw, *names) if mail else dict.fromkeys(names)
     if message_id is None:
         message_id = headers["Message-ID"]
-    message_id = nul_free(message_id) if message_id else message_id
+    message_id = _short(message_id)
     key = dedup_key(message_id, content_sha256)
     existing = session.exec(select(InboundMessage).where(InboundMessage.dedup_key == key)).first()
     if existing is not None:
@@ -69,8 +79,8 @@ def store_raw_message(
         content_sha256=content_sha256,
         raw=raw,
         raw_size=len(raw),
-        envelope_from=nul_free(envelope_from) if envelope_from else envelope_from,
-        envelope_to=[nul_free(address) for address in envelope_to] if envelope_to else envelope_to,
+        envelope_from=_short(envelope_from),
+        envelope_to=[_short(address) or "" for address in envelope_to] if envelope_to else None,
         from_address=headers["From"],
         subject=headers["Subject"],
     )

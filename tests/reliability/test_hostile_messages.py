@@ -106,6 +106,7 @@ MAIL = {
     ),
     "no header end": (b"Subject: " + b"y" * 100_000, None),
     "empty": (b"", "no readable text body"),
+    "one 200,000-letter word": ((HEAD + "Subject: s\r\n\r\n" + "æ" * 200_000).encode(), None),
 }
 MEMO = {
     "billion laughs": (LAUGHS, "DTD"),
@@ -153,6 +154,9 @@ def test_hostile_memo_ends_in_a_state_with_its_reason(database: Database, case: 
     raw, reason = MEMO[case]
     stored = _run(database, raw, "digital_post")
     assert stored.raw == raw
+    if case == "large attachment text":  # read, but only the first 200,000 characters
+        assert stored.parsed is not None
+        assert len(stored.parsed["memo"]["text"]) == 200_000
     if reason is None:
         assert stored.state != "quarantined", stored.error
     else:

@@ -136,9 +136,16 @@ def _import(url: str) -> None:
     engine.dispose()
 
 
+_CLEAN: dict[str, list[tuple[Any, ...]]] = {}
+
+
 @pytest.fixture
 def clean_run(database: Database, tmp_path: Path) -> Iterator[list[tuple[Any, ...]]]:
-    """A clean run's letters on a second database with the same register."""
+    """A clean run's letters on a second database with the same register (made once per
+    database kind: it depends on nothing else)."""
+    if database.kind in _CLEAN:
+        yield _CLEAN[database.kind]
+        return
     if database.kind == "sqlite":
         url, schema = f"sqlite:///{tmp_path / 'clean.db'}", None
     else:
@@ -156,7 +163,8 @@ def clean_run(database: Database, tmp_path: Path) -> Iterator[list[tuple[Any, ..
     assert run_id is not None
     draft_run_letters(engine, run_id)
     engine.dispose()
-    yield _letters(url)
+    _CLEAN[database.kind] = _letters(url)
+    yield _CLEAN[database.kind]
     if schema:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))

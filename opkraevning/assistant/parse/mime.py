@@ -190,7 +190,9 @@ def _addresses(message: Message, name: str, defects: list[str]) -> list[Address]
 
 
 def _is_mailbox(address: Address) -> bool:
-    return bool(address.username and address.domain and "@" in address.addr_spec)
+    """A usable address: local part and domain, at most 254 characters (RFC 5321)."""
+    spec = address.addr_spec
+    return bool(address.username and address.domain and "@" in spec and len(spec) <= 254)
 
 
 def _one_mailbox(addresses: list[Address] | None) -> Address | None:

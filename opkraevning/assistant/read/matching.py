@@ -45,7 +45,10 @@ NAME_THRESHOLD = 94.0  # mean of first-name similarity and the exact surname, ×
 NAME_MARGIN = 3.0  # two candidates closer than this: too close to call
 TOKEN_THRESHOLD = 0.88  # Jaro-Winkler, per name token
 _COMPANY_FORMS = re.compile(r"\b(?:a/s|aps|i/s|ivs|k/s|p/s|amba|a\.m\.b\.a\.)(?=\W|$)")
+# Starts only where a word starts: tried at every letter of a long word, the pattern
+# took quadratic time (a 20,000-letter word held the worker for minutes).
 _ADDRESS_IN_TEXT = re.compile(
+    r"(?<![^\W\d_])"
     r"([^\W\d_][^\W\d_.'-]*(?:[ .-]+[^\W\d_][^\W\d_.'-]*){0,3})\.?\s+(\d{1,4}[a-z]?)\b"
 )
 

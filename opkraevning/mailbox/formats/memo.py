@@ -20,6 +20,7 @@ from typing import Any
 
 from lxml import etree
 
+from opkraevning.domain.text import nul_free
 from opkraevning.store.types import utcnow
 
 NS = "https://DigitalPost.dk/MeMo-1"
@@ -101,7 +102,7 @@ def _datetime(value: str | None) -> datetime | None:
 
 
 def _files(body: Any) -> list[MemoFile]:
-    from opkraevning.assistant.parse.mime import html_to_text
+    from opkraevning.assistant.parse.mime import MAX_TEXT_CHARS, html_to_text
     from opkraevning.assistant.parse.pdf import pdf_text
 
     files: list[MemoFile] = []
@@ -125,6 +126,10 @@ def _files(body: Any) -> list[MemoFile]:
                     text = html_to_text(content.decode("utf-8", errors="replace"))
                 elif content_type in ("application/pdf", "pdf") and document == "main":
                     text = pdf_text(content)
+                if text is not None:
+                    # read like a mail's text: the first MAX_TEXT_CHARS; the file is
+                    # kept whole in the raw message
+                    text = nul_free(text[:MAX_TEXT_CHARS])
                 files.append(
                     MemoFile(
                         filename=_text(file_, "memo:filename") or "",
