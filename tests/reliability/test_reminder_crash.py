@@ -8,7 +8,7 @@ import multiprocessing
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from opkraevning.app.reminder import run as run_module
 from opkraevning.app.reminder import workers
 from opkraevning.app.reminder.letters import draft_run_letters, draft_unfinished
 from opkraevning.app.reminder.run import remind
+from opkraevning.domain.clock import FixedClock
 from opkraevning.runners.scheduler import run_due
 from opkraevning.settings import load_settings
 from opkraevning.store import migrate
@@ -204,8 +205,8 @@ def test_the_scheduler_tick_finishes_a_run_cut_off_while_drafting(
     database.engine.dispose()
     assert _killed(database.url, "drafting") == CRASHED
     settings = load_settings(scheduler={"catch_up_days": 1, "remind_at": "06:00"}, remind_workers=1)
-    now = datetime(DAY.year, DAY.month, DAY.day, 7, 0, tzinfo=UTC).astimezone(settings.zone)
-    assert run_due(database.engine, settings, now) == []  # the slot is recorded already
+    clock = FixedClock.on(DAY, time(7, 0), settings.zone)
+    assert run_due(database.engine, settings, clock) == []  # the slot is recorded already
     assert _letters(database.url) == clean_run
 
 
