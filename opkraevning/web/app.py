@@ -22,7 +22,7 @@ from opkraevning import __version__
 from opkraevning.app.casework import CaseworkError
 from opkraevning.domain.claim_types import danish_name
 from opkraevning.domain.clock import Clock, SystemClock
-from opkraevning.domain.privacy import mask_cpr, redact_cpr_in_text
+from opkraevning.domain.privacy import mask_cpr, masked, redact_cpr_in_text
 from opkraevning.domain.text import visible_controls
 from opkraevning.settings import Settings
 from opkraevning.store import migrate
@@ -97,7 +97,7 @@ def _templates() -> Jinja2Templates:
         step_reason=lambda v: names.danish("step_reason", v),
         dag=_day,
         mask_cpr_in_text=redact_cpr_in_text,
-        citizen=redact_cpr_in_text,  # a subject, a sender: CPR masked like the case body
+        citizen=masked,  # a subject, a sender (or None): CPR masked like the case body
     )
     env.globals["version"] = __version__
     env.globals["outcome_unknown"] = outcome_unknown

@@ -30,6 +30,9 @@ def test_a_cpr_in_a_subject_is_masked_on_every_page_and_in_the_api(
         _ingest(dev_database, _mail(f"Betaling, mit cpr er {spelling}", f"cpr {spelling}"))
         for spelling in CPR_SPELLINGS
     ]
+    no_subject = _mail("x").replace(b"Subject: x\n", b"")
+    assert b"Subject" not in no_subject
+    _ingest(dev_database, no_subject)  # a message without a subject is shown too
     _users(dev_database)
     client = _client(dev_database)
     _login(client)

@@ -56,9 +56,16 @@ def test_a_nul_in_a_json_or_form_body_is_400(database: Database) -> None:
 
 
 def test_uvicorn_logs_through_our_json_logger_with_cpr_masked(database: Database) -> None:
-    uvicorn_config(load_settings(), database.engine)
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    names = ("uvicorn", "uvicorn.error", "uvicorn.access")
+    for name in names:  # whatever an earlier test's server left behind
+        logging.getLogger(name).handlers.clear()
+        logging.getLogger(name).propagate = True
+    config = uvicorn_config(load_settings(), database.engine)
+    assert config.log_config is None
+    for name in names:  # uvicorn added no handler of its own: its lines reach ours
         assert logging.getLogger(name).handlers == [], name
+    for name in ("uvicorn", "uvicorn.error"):  # (the access log is off altogether)
+        assert logging.getLogger(name).propagate, name
     stream = io.StringIO()
     root = logging.getLogger()
     ours = handler(stream, "json")
