@@ -26,8 +26,8 @@ from opkraevning.domain.privacy import mask_cpr, masked, redact_cpr_in_text
 from opkraevning.domain.text import visible_controls
 from opkraevning.settings import Settings
 from opkraevning.store import migrate
-from opkraevning.templates_da import names
 from opkraevning.store.models import outcome_unknown
+from opkraevning.templates_da import names
 from opkraevning.templates_da.formatting import dato, kr
 from opkraevning.web.api import api_router
 from opkraevning.web.api_docs import docs_router
