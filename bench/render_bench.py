@@ -121,10 +121,43 @@ def _bare_baseline(count: int) -> float:
     return count / (time.perf_counter() - start)
 
 
+def _pdf_rates(
+    letters: list[LetterEntry],
+    debtors: dict[str, Any],
+    rows: dict[str, ClaimRow],
+    policy: Any,
+    count: int,
+    text_rate: float,
+) -> None:
+    """PDF letters per second beside text: one PDF per letter (the Digital Post main
+    document) and one print batch of the same letters."""
+    from opkraevning.assistant.drafting.pdf import Letterhead, batch_pdf, letter_pdf
+
+    head = Letterhead.of(policy)
+    rendered = [
+        render_reminder(letters[i % len(letters)], debtors[letters[i % len(letters)].debtor_id],
+                        rows, policy, today=DAY)
+        for i in range(count)
+    ]  # fmt: skip
+    letter_pdf(rendered[0].subject, rendered[0].text, head)  # fonts and pango loaded once
+    start = time.perf_counter()
+    size = sum(len(letter_pdf(x.subject, x.text, head)) for x in rendered)
+    single = count / (time.perf_counter() - start)
+    start = time.perf_counter()
+    batch = batch_pdf([(x.subject, x.text) for x in rendered], head)
+    batched = count / (time.perf_counter() - start)
+    print(
+        f"PDF letters (WeasyPrint, PDF/A-3b): {single:,.1f} letters/s one PDF each "
+        f"({size / count / 1024:,.0f} KiB each), {batched:,.1f} letters/s in one print batch "
+        f"of {count:,} ({len(batch) / 1024:,.0f} KiB); text + MeMo: {text_rate:,.0f} letters/s"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--letters", type=int, default=100_000)
     parser.add_argument("--debtors", type=int, default=20_000)
+    parser.add_argument("--pdf-letters", type=int, default=200)
     args = parser.parse_args()
     policy = policy_for(DAY)
     with tempfile.TemporaryDirectory(prefix="opk-render-") as tmp:
@@ -181,6 +214,7 @@ def main() -> None:
         f"{memo_bytes / args.letters:,.0f} bytes of MeMo XML; "
         f"MeMo sample valid against the XSD: {len(sample) - invalid}/{len(sample)}"
     )
+    _pdf_rates(letters, debtors, rows, policy, args.pdf_letters, rate)
     print(f"peak RSS {_peak_mb():.0f} MB (before rendering {memory_before:.0f} MB)")
 
 

@@ -279,12 +279,27 @@ class Outbox:
         except (OSError, smtplib.SMTPException) as exc:
             raise SendError(f"SMTP relay {relay.host}:{relay.port}: {exc}") from exc
 
+    def _pdf(self, subject: str, text: str) -> bytes | None:
+        """The letter as PDF on the letterhead, the MeMo main document. Should rendering
+        fail, the letter still goes with its text as the main document (logged): a
+        letter is never held back for its layout."""
+        from opkraevning.assistant.drafting.pdf import Letterhead, letter_pdf
+        from opkraevning.assistant.policy.model import policy_for
+
+        try:
+            policy = policy_for(self.clock().date(), self.settings.policy_file)
+            return letter_pdf(subject, text, Letterhead.of(policy))
+        except Exception:
+            log.warning("the PDF of a letter could not be made; sending its text", exc_info=True)
+            return None
+
     def build_memo(self, session: Session, letter: OutboundLetter) -> bytes:
         debtor = session.get(Debtor, letter.debtor_id) if letter.debtor_id else None
         if debtor is None or not (debtor.cpr or debtor.cvr):
             raise PermanentSendError("Digital Post needs the debtor's CPR or CVR number")
         config = self.settings.digital_post
         assert letter.id is not None and letter.message_id is not None
+        text = letter.edited_body if letter.edited_body is not None else letter.body
         xml = build_memo(
             OutgoingMemo(
                 sender_cvr=config.sender_cvr,
@@ -293,7 +308,8 @@ class Outbox:
                 recipient_id_type="CPR" if debtor.cpr else "CVR",
                 recipient_label=debtor.name,
                 label=letter.subject or "Brev fra Opkrævningen",
-                text=letter.edited_body if letter.edited_body is not None else letter.body,
+                text=text,
+                pdf=self._pdf(letter.subject, text),
                 case_id=f"OPK-{letter.debtor_id}",
                 letter_ref=f"OPK-L{letter.id}",
                 message_uuid=letter.message_id,

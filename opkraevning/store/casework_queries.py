@@ -331,6 +331,21 @@ def run_letters(
     return [(letter, name) for letter, name in rows], counts
 
 
+def print_letters(session: Session, run_id: int) -> list[OutboundLetter]:
+    """A run's approved (or sent) letters that go by post, in order: the print batch."""
+    return list(
+        session.exec(
+            select(OutboundLetter)
+            .where(
+                OutboundLetter.run_id == run_id,
+                OutboundLetter.channel == "print",
+                col(OutboundLetter.state).in_((LetterState.APPROVED.value, LetterState.SENT.value)),
+            )
+            .order_by(col(OutboundLetter.id))
+        ).all()
+    )
+
+
 def letters_of_message(session: Session, message_id: int) -> list[OutboundLetter]:
     return list(
         session.exec(

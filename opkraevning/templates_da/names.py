@@ -187,6 +187,7 @@ NAMES: dict[str, dict[str, str]] = {
         "message.quarantined": "henvendelse sat til side",
         "run.batch_approved": "rykkerkørsel godkendt",
         "run.letters_drafted": "rykkerbreve lavet",
+        "run.print_batch": "hentede rykkerkørslens udskrift",
         "user.created": "bruger oprettet",
         "user.unlocked": "konto låst op",
         "letter.released": "rykker frigivet",

@@ -156,6 +156,7 @@ class Letters(_Strict):
     betalingsservice_text: str = ""
     betalingsoverblik_text: str = ""
     answer_days: int = Field(default=10, ge=1, le=60)  # bank days promised in a kvittering
+    logo_file: str = ""  # the letterhead's logo (PNG, JPEG or SVG) on PDF letters; "" none
 
 
 class Udlaeg(_Strict):

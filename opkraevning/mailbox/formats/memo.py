@@ -220,10 +220,13 @@ class OutgoingMemo:
     message_uuid: str = field(default_factory=lambda: str(uuid.uuid4()))
     created: datetime = field(default_factory=utcnow)
     reply: bool = True
+    pdf: bytes | None = None  # the letter as PDF: then the main document, the text its alternative
 
 
 def build_memo(memo: OutgoingMemo) -> bytes:
-    """A MeMo 1.1 message with the letter as text/plain main document."""
+    """A MeMo 1.1 message with the letter as main document: the PDF when there is one, with
+    the text as an alternative File of the same document (MeMo allows several formats of
+    one main document), else the text alone."""
     m = f"{{{NS}}}"
     root = etree.Element(m + "Message", nsmap={"memo": NS})
     root.set("memoVersion", "1.1")
@@ -265,11 +268,15 @@ def build_memo(memo: OutgoingMemo) -> bytes:
     add(body, "createdDateTime", memo.created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     main = etree.SubElement(body, m + "MainDocument")
     add(main, "label", memo.label[:255])
-    file_ = etree.SubElement(main, m + "File")
-    add(file_, "encodingFormat", "text/plain")
-    add(file_, "filename", "brev.txt")
-    add(file_, "language", "da")
-    add(file_, "content", base64.b64encode(memo.text.encode("utf-8")).decode("ascii"))
+    files = [("text/plain", "brev.txt", memo.text.encode("utf-8"))]
+    if memo.pdf is not None:
+        files.insert(0, ("application/pdf", "brev.pdf", memo.pdf))
+    for media_type, filename, content in files:
+        file_ = etree.SubElement(main, m + "File")
+        add(file_, "encodingFormat", media_type)
+        add(file_, "filename", filename)
+        add(file_, "language", "da")
+        add(file_, "content", base64.b64encode(content).decode("ascii"))
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 

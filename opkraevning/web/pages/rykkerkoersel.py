@@ -64,7 +64,42 @@ def run(
             "lists": lists,
             "politik": politik,
             "policies": sorted(choices),
+            "print_count": len(q.print_letters(db, run_id)),
         },
+    )
+
+
+@router.get("/rykkerkoersel/{run_id}/udskrift.pdf")
+def print_batch(request: Request, run_id: int, user: PageUser, db: Db) -> Response:
+    """The run's approved letters for the post as one PDF to print (audited)."""
+    from opkraevning.assistant.drafting.pdf import Letterhead, batch_pdf
+    from opkraevning.assistant.policy.model import policy_for
+
+    scheduled = db.get(ScheduledRun, run_id)
+    if scheduled is None:
+        raise HTTPException(404, "Kørslen findes ikke.")
+    letters = q.print_letters(db, run_id)
+    if not letters:
+        raise HTTPException(404, "Kørslen har ingen godkendte breve til udskrift.")
+    policy = policy_for(date.fromisoformat(scheduled.slot), request.app.state.settings.policy_file)
+    pdf = batch_pdf(
+        [(x.subject, x.edited_body if x.edited_body is not None else x.body) for x in letters],
+        Letterhead.of(policy),
+    )
+    from opkraevning.store.audit import record
+
+    record(
+        db,
+        user.username,
+        "run.print_batch",
+        "scheduled_run",
+        str(run_id),
+        {"letters": len(letters)},
+    )
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="udskrift-{scheduled.slot}.pdf"'},
     )
 
 
