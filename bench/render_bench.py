@@ -131,7 +131,7 @@ def _pdf_rates(
 ) -> None:
     """PDF letters per second beside text: one PDF per letter (the Digital Post main
     document) and one print batch of the same letters."""
-    from opkraevning.assistant.drafting.pdf import Letterhead, batch_pdf, letter_pdf
+    from opkraevning.mailbox.formats.pdf import Letterhead, batch_pdf, letter_pdf
 
     head = Letterhead.of(policy)
     rendered = [

@@ -283,8 +283,8 @@ class Outbox:
         """The letter as PDF on the letterhead, the MeMo main document. Should rendering
         fail, the letter still goes with its text as the main document (logged): a
         letter is never held back for its layout."""
-        from opkraevning.assistant.drafting.pdf import Letterhead, letter_pdf
         from opkraevning.assistant.policy.model import policy_for
+        from opkraevning.mailbox.formats.pdf import Letterhead, letter_pdf
 
         try:
             policy = policy_for(self.clock().date(), self.settings.policy_file)

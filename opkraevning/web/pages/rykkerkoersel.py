@@ -72,8 +72,8 @@ def run(
 @router.get("/rykkerkoersel/{run_id}/udskrift.pdf")
 def print_batch(request: Request, run_id: int, user: PageUser, db: Db) -> Response:
     """The run's approved letters for the post as one PDF to print (audited)."""
-    from opkraevning.assistant.drafting.pdf import Letterhead, batch_pdf
     from opkraevning.assistant.policy.model import policy_for
+    from opkraevning.mailbox.formats.pdf import Letterhead, batch_pdf
 
     scheduled = db.get(ScheduledRun, run_id)
     if scheduled is None:

@@ -49,7 +49,7 @@ AT_THE_EDGES = {
         "assistant/drafting/letter_context.py",
         "policy.letters.journal_prefix",
     ),
-    "letters.logo_file": ("assistant/drafting/pdf.py", "policy.letters.logo_file"),
+    "letters.logo_file": ("mailbox/formats/pdf.py", "policy.letters.logo_file"),
     "letters.answer_days": ("assistant/drafting/notices.py", "policy.letters.answer_days"),
     "udlaeg.notice_fee_kr": ("assistant/drafting/notices.py", "policy.udlaeg.notice_fee_kr"),
 }

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from opkraevning.assistant.drafting.pdf import Letterhead, batch_pdf, letter_pdf
 from opkraevning.mailbox.formats.memo import NS, OutgoingMemo, build_memo, validation_errors
+from opkraevning.mailbox.formats.pdf import Letterhead, batch_pdf, letter_pdf
 from tests.assistant.drafting.letter_cases import POLICY, all_letters
 
 LETTERS = all_letters()
